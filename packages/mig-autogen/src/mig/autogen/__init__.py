@@ -1,0 +1,5 @@
+"""mig.autogen: see this distribution's README for what it holds."""
+
+from mig.autogen._version import __version__
+
+__all__ = ["__version__"]

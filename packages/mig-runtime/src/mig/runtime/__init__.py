@@ -1,0 +1,5 @@
+"""mig.runtime: see this distribution's README for what it holds."""
+
+from mig.runtime._version import __version__
+
+__all__ = ["__version__"]
