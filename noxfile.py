@@ -55,7 +55,14 @@ def tests(session: nox.Session, backend: str, sqlalchemy: str) -> None:
 def _build_wheels(session: nox.Session, names: list[str], outdir: str) -> list[str]:
     for name in names:
         session.run(
-            "python", "-m", "pip", "wheel", "--no-deps", "-q", "-w", outdir,
+            "python",
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "-q",
+            "-w",
+            outdir,
             str(ROOT / "packages" / f"mig-{name}"),
         )
     return [str(p) for p in Path(outdir).glob("mig_*.whl")]

@@ -1,0 +1,500 @@
+"""The ``Operations`` facade: ``op.add_column(...)`` and the rest of the op API.
+
+Each method builds a directive and hands it to :meth:`Operations.invoke`, which looks up the
+executor registered for the directive's class (mig-ddl registers the built-in ones; a
+recorder collects instead). The methods are written out here, with the argument names
+Alembic users type from memory, so editors and type checkers see every one of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+from sqlalchemy.sql.elements import BindParameter, ClauseElement, conv
+from sqlalchemy.sql.schema import Column, SchemaItem, Table
+from sqlalchemy.sql.selectable import TableClause
+from sqlalchemy.sql.type_api import TypeEngine
+
+from mig.ops import literals
+from mig.ops.base import MigrateOperation
+from mig.ops.column_ops import AddColumnOp, AlterColumnOp, DropColumnOp
+from mig.ops.constraint_ops import (
+    CreateCheckConstraintOp,
+    CreateExcludeConstraintOp,
+    CreateForeignKeyOp,
+    CreatePrimaryKeyOp,
+    CreateUniqueConstraintOp,
+    DropConstraintOp,
+)
+from mig.ops.data_ops import BulkInsertOp, ExecuteSQLOp
+from mig.ops.errors import NoDatabaseError, NoImplementationError
+from mig.ops.index_ops import CreateIndexOp, DropIndexOp
+from mig.ops.proxy import _active
+from mig.ops.table_ops import (
+    CreateTableCommentOp,
+    CreateTableOp,
+    DropTableCommentOp,
+    DropTableOp,
+    RenameTableOp,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+    from mig.ops.batch import BatchOperations
+
+_T = TypeVar("_T")
+_Op = TypeVar("_Op", bound=type[MigrateOperation])
+Implementation = Callable[["Operations", Any], Any]
+
+# Directive class -> executor. One registry for Operations and BatchOperations alike.
+_IMPLEMENTATIONS: dict[type, Implementation] = {}
+
+
+class Operations:
+    """The op API bound to one migration context.
+
+    ``migration_context`` is whatever runs the migration (mig-runtime's MigrationContext):
+    it is handed back by :meth:`get_context`, and executors reach the database through it.
+    mig.ops itself never touches it, so this class works with no database at all.
+    """
+
+    _implementations: ClassVar[dict[type, Implementation]] = _IMPLEMENTATIONS
+
+    def __init__(self, migration_context: Any = None) -> None:
+        self.migration_context = migration_context
+
+    # -- activation and dispatch ---------------------------------------------------------
+
+    @contextmanager
+    def activate(self) -> Iterator[Operations]:
+        """Make this the Operations that ``mig.ops.op`` forwards to, in this thread/task."""
+        token = _active.set(self)
+        try:
+            yield self
+        finally:
+            _active.reset(token)
+
+    @classmethod
+    @contextmanager
+    def context(cls, migration_context: Any) -> Iterator[Operations]:
+        """``with Operations.context(ctx): ...`` builds an Operations and activates it."""
+        with cls(migration_context).activate() as ops:
+            yield ops
+
+    def invoke(self, operation: MigrateOperation) -> Any:
+        """Run a directive through the executor registered for its class (or a base)."""
+        for klass in type(operation).__mro__:
+            impl = self._implementations.get(klass)
+            if impl is not None:
+                return impl(self, operation)
+        name = type(operation).__name__
+        raise NoImplementationError(
+            f"no implementation for {operation.op_name or name}: install mig-ddl, or register "
+            f"one with Operations.implementation_for({name})"
+        )
+
+    @classmethod
+    def implementation_for(
+        cls, op_cls: type[MigrateOperation]
+    ) -> Callable[[Implementation], Implementation]:
+        """Register ``fn(operations, operation)`` as the executor of ``op_cls``."""
+
+        def register(fn: Implementation) -> Implementation:
+            cls._implementations[op_cls] = fn
+            return fn
+
+        return register
+
+    @classmethod
+    def register_operation(cls, name: str, sourcename: str | None = None) -> Callable[[_Op], _Op]:
+        """Add ``op.<name>(...)`` for a directive class.
+
+        The class provides a classmethod ``<sourcename or name>(operations, *args, **kw)``
+        that builds the directive and returns ``operations.invoke(directive)``.
+        """
+
+        def register(op_cls: _Op) -> _Op:
+            source = getattr(op_cls, sourcename or name)
+
+            def method(self: Operations, *args: Any, **kw: Any) -> Any:
+                return source(self, *args, **kw)
+
+            method.__name__ = name
+            method.__qualname__ = f"{cls.__name__}.{name}"
+            method.__doc__ = source.__doc__
+            setattr(cls, name, method)
+            if not getattr(op_cls, "op_name", ""):
+                op_cls.op_name = name
+            return op_cls
+
+        return register
+
+    # -- context access ------------------------------------------------------------------
+
+    def get_context(self) -> Any:
+        """The MigrationContext this op API is bound to."""
+        return self.migration_context
+
+    def get_bind(self) -> Connection:
+        """The database connection of the running migration."""
+        bind = getattr(self.migration_context, "bind", None)
+        if bind is None:
+            raise NoDatabaseError(
+                "op.get_bind(): this migration has no database connection "
+                "(it is being recorded, or run offline with --sql)"
+            )
+        return bind
+
+    def run_async(
+        self, async_function: Callable[..., Awaitable[_T]], *args: Any, **kw_args: Any
+    ) -> _T:
+        """Call ``async_function(async_connection, *args, **kw)`` from a sync migration.
+
+        Works when env.py runs the migration inside ``AsyncConnection.run_sync``, as the
+        async template does: the sync connection is turned back into its AsyncConnection
+        and the coroutine is awaited on the running event loop.
+        """
+        bind = self.get_bind()
+        if not bind.dialect.is_async:
+            raise NoDatabaseError(
+                "op.run_async(): the connection uses the synchronous driver "
+                f"{bind.dialect.driver!r}; "
+                "use an async engine and connection.run_sync in env.py"
+            )
+        from sqlalchemy.ext.asyncio import AsyncConnection
+        from sqlalchemy.util import await_only
+
+        async_conn = AsyncConnection._retrieve_proxy_for_target(bind)
+        if async_conn is None:
+            raise NoDatabaseError(
+                "op.run_async(): the connection was not opened through an AsyncConnection"
+            )
+        return await_only(async_function(async_conn, *args, **kw_args))
+
+    @staticmethod
+    def inline_literal(
+        value: str | int | Any, type_: TypeEngine | type[TypeEngine] | None = None
+    ) -> BindParameter:
+        """A value rendered inline in the SQL (see :func:`mig.ops.literals.inline_literal`)."""
+        return literals.inline_literal(value, type_)
+
+    @staticmethod
+    def f(name: str) -> conv:
+        """Mark a constraint name as final, so a naming convention does not rewrite it."""
+        return literals.f(name)
+
+    # -- batch -----------------------------------------------------------------------------
+
+    @contextmanager
+    def batch_alter_table(
+        self,
+        table_name: str,
+        schema: str | None = None,
+        recreate: str = "auto",
+        partial_reordering: Sequence[Sequence[str]] | None = None,
+        copy_from: Table | None = None,
+        table_args: Sequence[SchemaItem] = (),
+        table_kwargs: Mapping[str, Any] | None = None,
+        reflect_args: Sequence[SchemaItem] = (),
+        reflect_kwargs: Mapping[str, Any] | None = None,
+        naming_convention: Mapping[str, Any] | None = None,
+    ) -> Iterator[BatchOperations]:
+        """Collect changes to one table and apply them together when the block ends.
+
+        On SQLite (or with ``recreate="always"``) the table is rebuilt once with every
+        change: create the new table, copy the rows, drop the old one, rename. If the block
+        raises, nothing is applied.
+        """
+        from mig.ops.batch import BatchOperations
+        from mig.ops.containers import BatchAlterTableOp
+
+        batch = BatchAlterTableOp(
+            table_name,
+            schema=schema,
+            recreate=recreate,
+            partial_reordering=partial_reordering,
+            copy_from=copy_from,
+            table_args=table_args,
+            table_kwargs=table_kwargs,
+            reflect_args=reflect_args,
+            reflect_kwargs=reflect_kwargs,
+            naming_convention=naming_convention,
+        )
+        yield BatchOperations(self, batch)
+        self.invoke(batch)
+
+    # -- the op API ----------------------------------------------------------------------
+
+    def add_column(
+        self,
+        table_name: str,
+        column: Column,
+        *,
+        schema: str | None = None,
+        if_not_exists: bool | None = None,
+    ) -> None:
+        """Add ``column`` to ``table_name`` (``ALTER TABLE ... ADD COLUMN``)."""
+        return self.invoke(
+            AddColumnOp(table_name, column, schema=schema, if_not_exists=if_not_exists)
+        )
+
+    def alter_column(
+        self,
+        table_name: str,
+        column_name: str,
+        *,
+        nullable: bool | None = None,
+        comment: str | bool | None = False,
+        server_default: Any = False,
+        new_column_name: str | None = None,
+        type_: TypeEngine | type[TypeEngine] | None = None,
+        existing_type: TypeEngine | type[TypeEngine] | None = None,
+        existing_server_default: Any = False,
+        existing_nullable: bool | None = None,
+        existing_comment: str | None = None,
+        schema: str | None = None,
+        **kw: Any,
+    ) -> None:
+        """Change a column's type, nullability, server default, comment or name.
+
+        ``server_default=None`` / ``comment=None`` remove them; ``False`` (the default)
+        leaves them alone. ``existing_*`` describe the column as it is now: MySQL needs
+        them to restate the column, and reversing the directive needs them.
+        """
+        return self.invoke(
+            AlterColumnOp(
+                table_name,
+                column_name,
+                schema=schema,
+                existing_type=existing_type,
+                existing_server_default=existing_server_default,
+                existing_nullable=existing_nullable,
+                existing_comment=existing_comment,
+                modify_nullable=nullable,
+                modify_comment=comment,
+                modify_server_default=server_default,
+                modify_name=new_column_name,
+                modify_type=type_,
+                **kw,
+            )
+        )
+
+    def bulk_insert(
+        self,
+        table: Table | TableClause,
+        rows: Sequence[Mapping[str, Any]],
+        *,
+        multiinsert: bool = True,
+    ) -> None:
+        """Insert ``rows`` (dicts keyed by column name) into ``table``."""
+        return self.invoke(BulkInsertOp(table, rows, multiinsert=multiinsert))
+
+    def create_check_constraint(
+        self,
+        constraint_name: str | None,
+        table_name: str,
+        condition: str | ClauseElement,
+        *,
+        schema: str | None = None,
+        **kw: Any,
+    ) -> None:
+        """Add ``CHECK (condition)`` to a table."""
+        return self.invoke(
+            CreateCheckConstraintOp(constraint_name, table_name, condition, schema=schema, **kw)
+        )
+
+    def create_exclude_constraint(
+        self, constraint_name: str | None, table_name: str, *elements: tuple[Any, str], **kw: Any
+    ) -> None:
+        """PostgreSQL: add ``EXCLUDE USING ... (expr WITH operator, ...)``."""
+        return self.invoke(CreateExcludeConstraintOp(constraint_name, table_name, elements, **kw))
+
+    def create_foreign_key(
+        self,
+        constraint_name: str | None,
+        source_table: str,
+        referent_table: str,
+        local_cols: list[str],
+        remote_cols: list[str],
+        *,
+        onupdate: str | None = None,
+        ondelete: str | None = None,
+        deferrable: bool | None = None,
+        initially: str | None = None,
+        match: str | None = None,
+        source_schema: str | None = None,
+        referent_schema: str | None = None,
+        **dialect_kw: Any,
+    ) -> None:
+        """Add a foreign key from ``source_table(local_cols)`` to ``referent_table``."""
+        return self.invoke(
+            CreateForeignKeyOp(
+                constraint_name,
+                source_table,
+                referent_table,
+                local_cols,
+                remote_cols,
+                onupdate=onupdate,
+                ondelete=ondelete,
+                deferrable=deferrable,
+                initially=initially,
+                match=match,
+                source_schema=source_schema,
+                referent_schema=referent_schema,
+                **dialect_kw,
+            )
+        )
+
+    def create_index(
+        self,
+        index_name: str | None,
+        table_name: str,
+        columns: Sequence[str | ClauseElement],
+        *,
+        schema: str | None = None,
+        unique: bool = False,
+        if_not_exists: bool | None = None,
+        **kw: Any,
+    ) -> None:
+        """Create an index; ``columns`` may hold SQL expressions for a functional index."""
+        return self.invoke(
+            CreateIndexOp(
+                index_name,
+                table_name,
+                columns,
+                schema=schema,
+                unique=unique,
+                if_not_exists=if_not_exists,
+                **kw,
+            )
+        )
+
+    def create_primary_key(
+        self,
+        constraint_name: str | None,
+        table_name: str,
+        columns: list[str],
+        *,
+        schema: str | None = None,
+    ) -> None:
+        """Add a primary key on ``columns``."""
+        return self.invoke(CreatePrimaryKeyOp(constraint_name, table_name, columns, schema=schema))
+
+    def create_table(
+        self, table_name: str, *columns: SchemaItem, if_not_exists: bool | None = None, **kw: Any
+    ) -> Table:
+        """Create a table from Columns, constraints and indexes; returns the ``Table``.
+
+        Keyword arguments go to ``sqlalchemy.Table``: ``schema``, ``comment``, and dialect
+        options such as ``mysql_engine``. The returned Table is handy for ``bulk_insert``.
+        """
+        operation = CreateTableOp(table_name, columns, if_not_exists=if_not_exists, **kw)
+        self.invoke(operation)
+        return operation.table
+
+    def create_table_comment(
+        self,
+        table_name: str,
+        comment: str,
+        *,
+        existing_comment: str | None = None,
+        schema: str | None = None,
+    ) -> None:
+        """Set a table's comment."""
+        return self.invoke(
+            CreateTableCommentOp(
+                table_name, comment, schema=schema, existing_comment=existing_comment
+            )
+        )
+
+    def create_unique_constraint(
+        self,
+        constraint_name: str | None,
+        table_name: str,
+        columns: Sequence[str],
+        *,
+        schema: str | None = None,
+        **kw: Any,
+    ) -> None:
+        """Add a unique constraint on ``columns``."""
+        return self.invoke(
+            CreateUniqueConstraintOp(constraint_name, table_name, columns, schema=schema, **kw)
+        )
+
+    def drop_column(
+        self,
+        table_name: str,
+        column_name: str,
+        *,
+        schema: str | None = None,
+        if_exists: bool | None = None,
+        **kw: Any,
+    ) -> None:
+        """Drop a column (SQL Server: ``mssql_drop_default=True`` etc. drop what hangs on it)."""
+        return self.invoke(
+            DropColumnOp(table_name, column_name, schema=schema, if_exists=if_exists, **kw)
+        )
+
+    def drop_constraint(
+        self,
+        constraint_name: str,
+        table_name: str,
+        type_: str | None = None,
+        *,
+        schema: str | None = None,
+        if_exists: bool | None = None,
+    ) -> None:
+        """Drop a named constraint; ``type_`` is "foreignkey", "primary", "unique" or "check"."""
+        return self.invoke(
+            DropConstraintOp(
+                constraint_name, table_name, type_=type_, schema=schema, if_exists=if_exists
+            )
+        )
+
+    def drop_index(
+        self,
+        index_name: str,
+        table_name: str | None = None,
+        *,
+        schema: str | None = None,
+        if_exists: bool | None = None,
+        **kw: Any,
+    ) -> None:
+        """Drop an index (MySQL and SQL Server need ``table_name``)."""
+        return self.invoke(
+            DropIndexOp(index_name, table_name=table_name, schema=schema, if_exists=if_exists, **kw)
+        )
+
+    def drop_table(
+        self,
+        table_name: str,
+        *,
+        schema: str | None = None,
+        if_exists: bool | None = None,
+        **kw: Any,
+    ) -> None:
+        """Drop a table."""
+        return self.invoke(DropTableOp(table_name, schema=schema, if_exists=if_exists, **kw))
+
+    def drop_table_comment(
+        self, table_name: str, *, existing_comment: str | None = None, schema: str | None = None
+    ) -> None:
+        """Remove a table's comment."""
+        return self.invoke(
+            DropTableCommentOp(table_name, schema=schema, existing_comment=existing_comment)
+        )
+
+    def execute(
+        self, sqltext: str | ClauseElement, *, execution_options: Mapping[str, Any] | None = None
+    ) -> None:
+        """Run SQL the op API has no directive for (a string or a SQLAlchemy statement)."""
+        return self.invoke(ExecuteSQLOp(sqltext, execution_options=execution_options))
+
+    def rename_table(
+        self, old_table_name: str, new_table_name: str, *, schema: str | None = None
+    ) -> None:
+        """Rename a table."""
+        return self.invoke(RenameTableOp(old_table_name, new_table_name, schema=schema))

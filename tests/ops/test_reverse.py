@@ -1,0 +1,199 @@
+"""reverse(): every invertible directive inverts (and inverting twice gives it back);
+the others raise an error naming the directive and what is missing."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from mig.ops import (
+    AddColumnOp,
+    AlterColumnOp,
+    BatchAlterTableOp,
+    BulkInsertOp,
+    CreateCheckConstraintOp,
+    CreateExcludeConstraintOp,
+    CreateForeignKeyOp,
+    CreateIndexOp,
+    CreatePrimaryKeyOp,
+    CreateTableCommentOp,
+    CreateTableOp,
+    CreateUniqueConstraintOp,
+    DowngradeOps,
+    DropColumnOp,
+    DropConstraintOp,
+    DropIndexOp,
+    DropTableCommentOp,
+    DropTableOp,
+    ExecuteSQLOp,
+    IrreversibleOperationError,
+    MigrationScript,
+    ModifyTableOps,
+    RenameTableOp,
+    UpgradeOps,
+)
+
+
+def users_table() -> sa.Table:
+    return sa.Table(
+        "users",
+        sa.MetaData(),
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("email", sa.String(100), nullable=False),
+        sa.Column("org_id", sa.Integer, sa.ForeignKey("orgs.id", name="fk_org")),
+        sa.UniqueConstraint("email", name="uq_email"),
+        sa.CheckConstraint("id > 0", name="ck_id"),
+        sa.Index("ix_email", "email", unique=True),
+        schema="app",
+    )
+
+
+INVERTIBLE = [
+    CreateTableOp("t", [sa.Column("id", sa.Integer, primary_key=True)], schema="s"),
+    DropTableOp.from_table(users_table()),
+    RenameTableOp("a", "b", schema="s"),
+    AddColumnOp("t", sa.Column("x", sa.String(10), server_default="a"), schema="s"),
+    DropColumnOp.from_column("t", sa.Column("x", sa.Integer, nullable=False), schema="s"),
+    AlterColumnOp(
+        "t",
+        "c",
+        existing_type=sa.Integer,
+        modify_type=sa.BigInteger,
+        existing_nullable=True,
+        modify_nullable=False,
+        modify_name="d",
+        existing_server_default=None,
+        modify_server_default="0",
+        existing_comment="old",
+        modify_comment="new",
+    ),
+    CreateIndexOp("ix", "t", ["a", sa.text("lower(b)")], unique=True, postgresql_using="btree"),
+    DropIndexOp.from_index(users_table().indexes.copy().pop()),
+    CreatePrimaryKeyOp("pk", "t", ["id"]),
+    CreateUniqueConstraintOp("uq", "t", ["a"]),
+    CreateForeignKeyOp("fk", "t", "u", ["uid"], ["id"], ondelete="CASCADE"),
+    CreateCheckConstraintOp("ck", "t", "a > 0"),
+    CreateExcludeConstraintOp("ex", "t", [("p", "&&")]),
+    CreateTableCommentOp("t", "new", existing_comment="old"),
+    CreateTableCommentOp("t", "first"),
+    DropTableCommentOp("t", existing_comment="old"),
+    ModifyTableOps("t", [AddColumnOp("t", sa.Column("x", sa.Integer)), RenameTableOp("t", "u")]),
+    BatchAlterTableOp("t", [AddColumnOp("t", sa.Column("x", sa.Integer))], recreate="always"),
+    UpgradeOps([CreatePrimaryKeyOp("pk", "t", ["id"]), CreateUniqueConstraintOp("uq", "t", ["a"])]),
+]
+
+
+@pytest.mark.parametrize("directive", INVERTIBLE, ids=lambda d: d.op_name)
+def test_reverse_twice_is_identity(directive) -> None:
+    back = directive.reverse()
+    assert back != directive
+    assert back.reverse() == directive
+
+
+def test_create_table_reverses_to_drop_that_restores_it() -> None:
+    create = CreateTableOp.from_table(users_table())
+    drop = create.reverse()
+    assert isinstance(drop, DropTableOp) and (drop.table_name, drop.schema) == ("users", "app")
+    assert drop.reverse() == create
+
+
+def test_drop_table_from_table_restores_every_constraint_and_index() -> None:
+    restored = DropTableOp.from_table(users_table()).reverse()
+    table = restored.table
+    assert [c.name for c in table.columns] == ["id", "email", "org_id"]
+    names = {c.name for c in table.constraints if c.name}
+    assert {"uq_email", "ck_id", "fk_org"} <= names
+    assert {i.name for i in table.indexes} == {"ix_email"}
+
+
+def test_alter_column_reverse_swaps_modify_and_existing() -> None:
+    forward = AlterColumnOp(
+        "t",
+        "c",
+        existing_type=sa.Integer,
+        modify_type=sa.BigInteger,
+        existing_nullable=True,
+        modify_nullable=False,
+        modify_name="d",
+    )
+    back = forward.reverse()
+    assert back.column_name == "d" and back.modify_name == "c"
+    assert isinstance(back.modify_type, sa.Integer) and isinstance(
+        back.existing_type, sa.BigInteger
+    )
+    assert back.modify_nullable is True and back.existing_nullable is False
+
+
+def test_alter_nullable_without_existing_infers_the_opposite() -> None:
+    back = AlterColumnOp("t", "c", modify_nullable=False).reverse()
+    assert back.modify_nullable is True
+
+
+def test_alter_column_reverse_drops_postgresql_using() -> None:
+    forward = AlterColumnOp(
+        "t", "c", existing_type=sa.String(), modify_type=sa.Integer, postgresql_using="c::int"
+    )
+    assert "postgresql_using" not in forward.reverse().kw
+
+
+def test_add_column_reverse_is_drop() -> None:
+    add = AddColumnOp("t", sa.Column("x", sa.Integer))
+    drop = add.reverse()
+    assert isinstance(drop, DropColumnOp) and drop.column_name == "x"
+
+
+def test_constraint_reverses_to_typed_drop() -> None:
+    assert CreateForeignKeyOp("fk", "t", "u", ["a"], ["b"]).reverse().type_ == "foreignkey"
+    assert CreatePrimaryKeyOp("pk", "t", ["a"]).reverse().type_ == "primary"
+    assert CreateUniqueConstraintOp("uq", "t", ["a"]).reverse().type_ == "unique"
+    assert CreateCheckConstraintOp("ck", "t", "a > 1").reverse().type_ == "check"
+
+
+def test_drop_constraint_from_constraint_for_each_kind() -> None:
+    table = users_table()
+    kinds = {}
+    for constraint in table.constraints:
+        if constraint.name:
+            drop = DropConstraintOp.from_constraint(constraint)
+            kinds[drop.constraint_name] = (drop.type_, type(drop.reverse()).__name__)
+    assert kinds == {
+        "uq_email": ("unique", "CreateUniqueConstraintOp"),
+        "ck_id": ("check", "CreateCheckConstraintOp"),
+        "fk_org": ("foreignkey", "CreateForeignKeyOp"),
+    }
+
+
+def test_container_reverses_members_in_reverse_order() -> None:
+    up = UpgradeOps([AddColumnOp("t", sa.Column("a", sa.Integer)), RenameTableOp("t", "u")])
+    down = up.reverse()
+    assert isinstance(down, DowngradeOps)
+    assert [d.op_name for d in down.ops] == ["rename_table", "drop_column"]
+    assert down.ops[0].old_table_name == "u"
+
+
+IRREVERSIBLE = [
+    (DropTableOp("t"), "drop_table", "without its columns"),
+    (DropColumnOp("t", "c"), "drop_column", "t.c is not known"),
+    (DropIndexOp("ix"), "drop_index", "'ix'"),
+    (DropConstraintOp("ck", "t"), "drop_constraint", "'ck'"),
+    (DropTableCommentOp("t"), "drop_table_comment", "existing_comment"),
+    (ExecuteSQLOp("DELETE FROM t"), "execute", "no known inverse"),
+    (BulkInsertOp(sa.table("t", sa.column("a")), [{"a": 1}]), "bulk_insert", "rows"),
+    (AlterColumnOp("t", "c", modify_type=sa.Integer), "alter_column", "existing_type"),
+    (AlterColumnOp("t", "c", modify_server_default="1"), "alter_column", "existing_server_default"),
+    (CreateIndexOp(None, "t", ["a"]), "create_index", "no name"),
+    (CreateUniqueConstraintOp(None, "t", ["a"]), "create_unique_constraint", "no name"),
+    (UpgradeOps([ExecuteSQLOp("x")]), "execute", "no known inverse"),
+    (MigrationScript("a", UpgradeOps(), DowngradeOps()), "migration_script", "no inverse"),
+]
+
+
+@pytest.mark.parametrize(
+    ("directive", "op_name", "words"), IRREVERSIBLE, ids=[i[1] for i in IRREVERSIBLE]
+)
+def test_irreversible_directive_names_itself(directive, op_name, words) -> None:
+    with pytest.raises(IrreversibleOperationError) as info:
+        directive.reverse()
+    assert info.value.op_name == op_name
+    assert str(info.value).startswith(f"{op_name} cannot be reversed: ")
+    assert words in str(info.value)
