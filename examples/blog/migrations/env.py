@@ -1,0 +1,44 @@
+"""The example's migration environment: how mig connects and runs the scripts."""
+
+from logging.config import fileConfig
+
+from sqlalchemy import engine_from_config, pool
+
+from mig.runtime import context
+
+config = context.config
+if config.config_file_name is not None:
+    fileConfig(config.config_file_name)
+
+# The blog has no SQLAlchemy model module; point this at your MetaData for autogenerate.
+target_metadata = None
+
+
+def run_migrations_offline() -> None:
+    """Write the SQL instead of running it (``mig upgrade head --sql``)."""
+    context.configure(
+        url=config.get_main_option("sqlalchemy.url"),
+        target_metadata=target_metadata,
+        literal_binds=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    """Connect to the database and run the migrations."""
+    connectable = engine_from_config(
+        config.get_section(config.config_ini_section, {}),
+        prefix="sqlalchemy.",
+        poolclass=pool.NullPool,
+    )
+    with connectable.connect() as connection:
+        context.configure(connection=connection, target_metadata=target_metadata)
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()
