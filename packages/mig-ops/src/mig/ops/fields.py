@@ -11,8 +11,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.sql.type_api import TypeEngine
-
 from mig.ops.codec import schema as schema_codec
 from mig.ops.codec.sql import decode_sql, encode_sql
 from mig.ops.codec.types import decode_type, encode_type
@@ -222,9 +220,3 @@ def directives(field: str) -> Field:
         return [from_dict(d, types=types, path=f"{path}[{i}]") for i, d in enumerate(data)]
 
     return Field(field, enc, dec, required=True)
-
-
-def is_type(value: Any) -> bool:
-    return isinstance(value, TypeEngine) or (
-        isinstance(value, type) and issubclass(value, TypeEngine)
-    )

@@ -10,7 +10,6 @@ back only when the caller passes the class in ``types={...}``.
 
 from __future__ import annotations
 
-import enum
 import functools
 import importlib
 import inspect
@@ -190,10 +189,3 @@ def _decode_arg(value: Any, path: str, types: Mapping[str, type] | None) -> Any:
     if isinstance(value, list):
         return [_decode_arg(v, f"{path}[{i}]", types) for i, v in enumerate(value)]
     return value
-
-
-def python_enum_values(type_: sqltypes.Enum) -> list[str]:
-    """The string values of an Enum type, whether built from strings or a Python enum."""
-    if type_.enum_class is not None and issubclass(type_.enum_class, enum.Enum):
-        return [m.name for m in type_.enum_class]
-    return list(type_.enums)
