@@ -1,0 +1,586 @@
+"""``DefaultImpl``: how one directive becomes SQL, online or offline.
+
+An Impl is bound to one dialect and either a connection (online: statements are executed)
+or an output buffer (offline, ``as_sql=True``: statements are written as text with literal
+values and terminators). One method per directive family takes the directive itself.
+Dialect modules subclass it with ``__dialect__ = "name"`` and override what differs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import IO, Any, ClassVar
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.sql import ddl as sa_ddl
+from sqlalchemy.sql.elements import BindParameter, ClauseElement
+from sqlalchemy.sql.type_api import TypeEngine
+
+from mig import ops
+from mig.ddl import compare, elements
+from mig.ddl.errors import UnsupportedOperationError
+from mig.ddl.registry import _add
+
+_SIMPLE_NAME = re.compile(r"^\w+$")
+
+
+class DefaultImpl:
+    """The SQL-standard behaviour; also what an unknown (third-party) dialect gets."""
+
+    __dialect__: ClassVar[str] = "default"
+    transactional_ddl: ClassVar[bool] = False
+    command_terminator: ClassVar[str] = ";"
+    batch_separator: ClassVar[str | None] = None
+    begin_text: ClassVar[str] = "BEGIN"
+    batch_inline_constraints: ClassVar[frozenset[str]] = frozenset({"check"})
+    """Constraint kinds a table rebuild declares in CREATE TABLE; the others are added
+    after the old table is gone, since their names are unique beyond the table here."""
+    supports_column_if_exists: ClassVar[bool] = True
+    """Whether ``ADD COLUMN IF NOT EXISTS`` / ``DROP COLUMN IF EXISTS`` are SQL here; where
+    not, online mode checks the catalog instead and offline mode refuses."""
+    commit_text: ClassVar[str] = "COMMIT"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        name = cls.__dict__.get("__dialect__")
+        if name:
+            _add(name, cls)
+
+    def __init__(
+        self,
+        dialect: Dialect,
+        connection: Connection | None = None,
+        *,
+        as_sql: bool = False,
+        output_buffer: IO[str] | None = None,
+        literal_binds: bool = False,
+        context_opts: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.dialect = dialect
+        self.connection = connection
+        self.as_sql = as_sql
+        self.output_buffer = output_buffer
+        self.literal_binds = literal_binds or as_sql
+        self.context_opts = dict(context_opts or {})
+        if "transactional_ddl" in self.context_opts:
+            self.transactional_ddl = bool(self.context_opts["transactional_ddl"])
+        self.statements: list[str] = []
+        """Offline: every statement written, without terminator (what ``to_sql`` returns)."""
+
+    @property
+    def dialect_name(self) -> str:
+        return self.dialect.name
+
+    def __repr__(self) -> str:
+        mode = "offline" if self.as_sql else "online"
+        return f"<{type(self).__name__} {self.dialect_name} {mode}>"
+
+    # -- dispatch -------------------------------------------------------------------------
+
+    def run(self, operation: ops.MigrateOperation) -> Any:
+        """Carry out one directive with the method registered for its class (or a base)."""
+        for klass in type(operation).__mro__:
+            method = DIRECTIVE_METHODS.get(klass)
+            if method is not None:
+                return getattr(self, method)(operation)
+        raise UnsupportedOperationError(
+            operation.op_name or type(operation).__name__,
+            self.dialect_name,
+            "register its method in mig.ddl.impl.DIRECTIVE_METHODS",
+            "mig.ddl has no method for this directive",
+        )
+
+    # -- output ---------------------------------------------------------------------------
+
+    def static_output(self, text: str) -> None:
+        """Write text as is to the offline output (comments, BEGIN/COMMIT)."""
+        if self.output_buffer is not None:
+            self.output_buffer.write(text + "\n\n")
+            flush = getattr(self.output_buffer, "flush", None)
+            if flush is not None:
+                flush()
+
+    def emit_begin(self) -> None:
+        """Offline: open a transaction in the script."""
+        self._write_statement(self.begin_text)
+
+    def emit_commit(self) -> None:
+        """Offline: commit the script's transaction."""
+        self._write_statement(self.commit_text)
+
+    def render(self, construct: str | ClauseElement) -> str:
+        """A construct as the SQL text offline mode writes (no terminator)."""
+        if isinstance(construct, str):
+            return construct.strip()
+        if isinstance(construct, sa_ddl.BaseDDLElement):
+            compiled = construct.compile(dialect=self.dialect)
+        else:
+            compiled = construct.compile(
+                dialect=self.dialect, compile_kwargs={"literal_binds": True}
+            )
+        return str(compiled).replace("\t", "    ").strip()
+
+    def _write_statement(self, sql: str) -> None:
+        self.statements.append(sql)
+        text = sql + self.command_terminator
+        if self.batch_separator:
+            text += f"\n{self.batch_separator}"
+        self.static_output(text)
+
+    def execute(
+        self,
+        construct: str | ClauseElement,
+        params: Any = None,
+        execution_options: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """Run one statement online, or write it offline.
+
+        A string is run as SQL text (``sqlalchemy.text``). Offline, parameters are not
+        allowed: values must be in the statement (``op.inline_literal``).
+        """
+        if isinstance(construct, str):
+            construct = sa.text(construct)
+        if self.as_sql:
+            if params:
+                raise ValueError("offline (--sql) mode cannot send parameters with a statement")
+            self._write_statement(self.render(construct))
+            return None
+        if self.connection is None:
+            raise ValueError(f"{self!r} has no connection to execute on")
+        conn = self.connection
+        if execution_options:
+            conn = conn.execution_options(**execution_options)
+        if params is None:
+            return conn.execute(construct)
+        return conn.execute(construct, params)
+
+    def execute_all(self, constructs: Iterable[str | ClauseElement]) -> None:
+        for construct in constructs:
+            self.execute(construct)
+
+    def unsupported(self, op_name: str, reason: str = "", way_out: str | None = None) -> Any:
+        """Raise :class:`UnsupportedOperationError` for this dialect."""
+        raise UnsupportedOperationError(
+            op_name,
+            self.dialect_name,
+            way_out or f"use op.batch_alter_table({'...'}) to rebuild the table instead",
+            reason,
+        )
+
+    # -- schema helpers ---------------------------------------------------------------------
+
+    @staticmethod
+    def stub_table(
+        name: str,
+        schema: str | None = None,
+        *items: Any,
+        metadata: sa.MetaData | None = None,
+        **kw: Any,
+    ) -> sa.Table:
+        """A Table object just for compiling DDL that names ``name``."""
+        md = metadata if metadata is not None else sa.MetaData()
+        key = f"{schema}.{name}" if schema else name
+        if key in md.tables:
+            table = md.tables[key]
+            for item in items:
+                if isinstance(item, sa.Column) and item.name in table.c:
+                    continue
+                table.append_column(item) if isinstance(
+                    item, sa.Column
+                ) else table.append_constraint(item)
+            return table
+        return sa.Table(name, md, *items, schema=schema, **kw)
+
+    @classmethod
+    def add_fk_stubs(cls, table: sa.Table) -> None:
+        """Give every table a foreign key of ``table`` points at a stub in its MetaData.
+
+        SQLAlchemy resolves the referenced table to render ``REFERENCES``; the migration
+        only knows names, so the referenced tables are stubbed with the named columns.
+        """
+        for fk in list(table.foreign_keys):
+            if fk._colspec is not None and not isinstance(fk._colspec, str):
+                continue
+            schema, tname, colname = tuple(fk._column_tokens)
+            if schema is None and table.schema is not None and tname == table.name:
+                schema = table.schema
+            ref = cls.stub_table(tname, schema, metadata=table.metadata)
+            if colname is not None and colname not in ref.c:
+                ref.append_column(sa.Column(colname, sa.types.NullType()))
+
+    # -- tables ---------------------------------------------------------------------------
+
+    def create_table(self, op: ops.CreateTableOp) -> None:
+        # The directive's Table lives in a MetaData of its own, so stubbing the tables its
+        # foreign keys name there touches nothing else (and keeps constraint order).
+        table = op.table
+        self.add_fk_stubs(table)
+        self.before_create_table(table)
+        self.execute(sa_ddl.CreateTable(table, if_not_exists=bool(op.if_not_exists)))
+        if self.dialect.supports_comments and not self.dialect.inline_comments:
+            self.execute_all(self.comment_statements(table))
+        for index in sorted(table.indexes, key=lambda i: str(i.name)):
+            self.execute(sa_ddl.CreateIndex(index, if_not_exists=bool(op.if_not_exists)))
+
+    def comment_statements(self, table: sa.Table) -> list[ClauseElement]:
+        """COMMENT statements for a new table whose database cannot comment inline."""
+        commented = [c for c in table.columns if c.comment is not None]
+        stub = self.stub_table(
+            table.name,
+            self.comment_schema(table.schema),
+            *[sa.Column(c.name, sa.types.NullType(), comment=c.comment) for c in commented],
+            comment=table.comment,
+        )
+        out: list[ClauseElement] = []
+        if stub.comment is not None:
+            out.append(sa_ddl.SetTableComment(stub))
+        out += [sa_ddl.SetColumnComment(c) for c in stub.columns]
+        return out
+
+    def before_create_table(self, table: sa.Table) -> None:
+        """Hook: what must exist before ``CREATE TABLE`` (PostgreSQL's ENUM types)."""
+
+    def drop_table(self, op: ops.DropTableOp) -> None:
+        table = self.stub_table(op.table_name, op.schema)
+        self.execute(sa_ddl.DropTable(table, if_exists=bool(op.if_exists)))
+
+    def rename_table(self, op: ops.RenameTableOp) -> None:
+        self.execute(elements.RenameTable(op.old_table_name, op.new_table_name, op.schema))
+
+    def create_table_comment(self, op: ops.CreateTableCommentOp) -> None:
+        if not self.dialect.supports_comments:
+            return  # the database keeps no comments (SQLite): nothing to record
+        table = self.stub_table(op.table_name, self.comment_schema(op.schema), comment=op.comment)
+        self.execute(sa_ddl.SetTableComment(table))
+
+    def drop_table_comment(self, op: ops.DropTableCommentOp) -> None:
+        if not self.dialect.supports_comments:
+            return
+        table = self.stub_table(op.table_name, self.comment_schema(op.schema))
+        self.execute(sa_ddl.DropTableComment(table))
+
+    def comment_schema(self, schema: str | None) -> str | None:
+        """The schema to name in comment DDL (SQL Server's procedures need one)."""
+        return schema
+
+    # -- columns --------------------------------------------------------------------------
+
+    def column_on_stub(self, op: ops.AddColumnOp) -> tuple[sa.Table, sa.Column]:
+        column = op.column._copy()
+        table = self.stub_table(op.table_name, op.schema, column)
+        self.add_fk_stubs(table)
+        return table, column
+
+    def add_column(self, op: ops.AddColumnOp) -> None:
+        table, column = self.column_on_stub(op)
+        guard = op.if_not_exists
+        if guard and not self.supports_column_if_exists:
+            if self.column_exists(op, op.table_name, op.schema, column.name):
+                return
+            guard = False
+        self.before_add_column(table, column)
+        self.execute(elements.AddColumn(op.table_name, column, op.schema, if_not_exists=guard))
+        self.after_add_column(table, column)
+
+    def column_exists(self, op: Any, table: str, schema: str | None, column: str) -> bool:
+        """Online: whether the column is there (for IF [NOT] EXISTS the SQL cannot say)."""
+        if self.as_sql or self.connection is None:
+            self.unsupported(
+                op.op_name,
+                "IF [NOT] EXISTS on a column is not SQL here and offline mode cannot look",
+                "drop the if_exists / if_not_exists argument, or run online",
+            )
+        insp = sa.inspect(self.connection)
+        if not insp.has_table(table, schema=schema):
+            return False
+        return any(c["name"] == column for c in insp.get_columns(table, schema=schema))
+
+    def before_add_column(self, table: sa.Table, column: sa.Column) -> None:
+        """Hook: what must exist before the column (PostgreSQL's ENUM type)."""
+
+    def after_add_column(self, table: sa.Table, column: sa.Column) -> None:
+        """Constraints, indexes and comment that ride on the new column."""
+        for constraint in sorted(table.constraints, key=lambda c: str(c.name)):
+            if isinstance(constraint, sa.PrimaryKeyConstraint):
+                continue
+            if isinstance(constraint, sa.CheckConstraint) and getattr(
+                constraint, "_type_bound", False
+            ):
+                continue
+            self.execute(sa_ddl.AddConstraint(constraint))
+        for index in sorted(table.indexes, key=lambda i: str(i.name)):
+            self.execute(sa_ddl.CreateIndex(index))
+        if (
+            column.comment is not None
+            and self.dialect.supports_comments
+            and not self.dialect.inline_comments
+        ):
+            stub = self.stub_table(
+                table.name,
+                self.comment_schema(table.schema),
+                sa.Column(column.name, sa.types.NullType(), comment=column.comment),
+            )
+            self.execute(sa_ddl.SetColumnComment(stub.c[column.name]))
+
+    def drop_column(self, op: ops.DropColumnOp) -> None:
+        guard = op.if_exists
+        if guard and not self.supports_column_if_exists:
+            if not self.column_exists(op, op.table_name, op.schema, op.column_name):
+                return
+            guard = False
+        self.execute(elements.DropColumn(op.table_name, op.column_name, op.schema, if_exists=guard))
+
+    @staticmethod
+    def existing(op: ops.AlterColumnOp) -> dict[str, Any]:
+        """The ``existing_*`` arguments of an alter_column, for the column elements."""
+        return {
+            "existing_type": op.existing_type,
+            "existing_nullable": op.existing_nullable,
+            "existing_server_default": op.existing_server_default,
+            "existing_comment": op.existing_comment,
+        }
+
+    def alter_column(self, op: ops.AlterColumnOp) -> None:
+        """Each change as its own statement: nullability, default, type, comment, then name.
+
+        The statements are built first and emitted after, so a change this database
+        cannot make raises before anything is sent.
+        """
+        self.execute_all(self.alter_column_elements(op))
+
+    def alter_column_elements(self, op: ops.AlterColumnOp) -> list[ClauseElement]:
+        out: list[ClauseElement] = []
+        ex = self.existing(op)
+        t, c, s = op.table_name, op.column_name, op.schema
+        if op.modify_nullable is not None:
+            out.append(elements.ColumnNullable(t, c, op.modify_nullable, s, **ex))
+        if op.modify_server_default is not False:
+            out.append(elements.ColumnDefault(t, c, op.modify_server_default, s, **ex))
+        if op.modify_type is not None:
+            out.append(self.column_type_element(op, ex))
+        if op.modify_comment is not False and self.dialect.supports_comments:
+            out.append(elements.ColumnComment(t, c, op.modify_comment, s, **ex))
+        if op.modify_name is not None:
+            out.append(elements.ColumnName(t, c, op.modify_name, s, **ex))
+        return out
+
+    def column_type_element(self, op: ops.AlterColumnOp, ex: dict[str, Any]) -> ClauseElement:
+        return elements.ColumnType(op.table_name, op.column_name, op.modify_type, op.schema, **ex)
+
+    # -- constraints ------------------------------------------------------------------------
+
+    def build_constraint(self, op: ops.AddConstraintOp) -> sa.Constraint:
+        """The SQLAlchemy constraint a create_* directive describes, on stub tables."""
+        builder = _CONSTRAINT_BUILDERS.get(type(op))
+        if builder is None:
+            for klass in type(op).__mro__:
+                builder = _CONSTRAINT_BUILDERS.get(klass)
+                if builder is not None:
+                    break
+        if builder is None:
+            raise UnsupportedOperationError(
+                op.op_name, self.dialect_name, "register a constraint builder for it", "unknown"
+            )
+        return builder(self, op)
+
+    def add_constraint(self, op: ops.AddConstraintOp) -> None:
+        self.execute(sa_ddl.AddConstraint(self.build_constraint(op)))
+
+    def drop_constraint(self, op: ops.DropConstraintOp) -> None:
+        self.execute(
+            elements.DropConstraintByName(
+                op.table_name, op.constraint_name, op.type_, op.schema, if_exists=op.if_exists
+            )
+        )
+
+    # -- indexes --------------------------------------------------------------------------
+
+    def build_index(self, op: ops.CreateIndexOp) -> sa.Index:
+        return op.to_index()
+
+    def create_index(self, op: ops.CreateIndexOp) -> None:
+        self.execute(sa_ddl.CreateIndex(self.build_index(op), if_not_exists=bool(op.if_not_exists)))
+
+    def drop_index(self, op: ops.DropIndexOp) -> None:
+        self.execute(
+            elements.DropIndexByName(
+                op.index_name, op.table_name, op.schema, if_exists=op.if_exists
+            )
+        )
+
+    # -- data -------------------------------------------------------------------------------
+
+    def bulk_insert(self, op: ops.BulkInsertOp) -> None:
+        if not op.rows:
+            return
+        table = op.table
+        has_literals = any(isinstance(v, BindParameter) for row in op.rows for v in row.values())
+        if self.as_sql or has_literals or not op.multiinsert:
+            for row in op.rows:
+                self.execute(table.insert().values(self._literal_row(table, row)))
+        else:
+            self.execute(table.insert(), op.rows)
+
+    def _literal_row(self, table: Any, row: Mapping[str, Any]) -> dict[str, Any]:
+        """Values as bind parameters typed by their column (or by the value when untyped)."""
+        out: dict[str, Any] = {}
+        for key, value in row.items():
+            if isinstance(value, ClauseElement) or not self.as_sql:
+                out[key] = value
+                continue
+            column = table.c[key]
+            type_ = None if isinstance(column.type, sa.types.NullType) else column.type
+            out[key] = sa.bindparam(key, value, type_=type_)
+        return out
+
+    def execute_sql(self, op: ops.ExecuteSQLOp) -> None:
+        self.execute(op.sqltext, execution_options=op.execution_options or None)
+
+    # -- batch ------------------------------------------------------------------------------
+
+    def requires_recreate_in_batch(self, batch: ops.BatchAlterTableOp) -> bool:
+        """Whether ``recreate="auto"`` must rebuild the table (only SQLite says yes)."""
+        return False
+
+    def batch(self, op: ops.BatchAlterTableOp, reason: str | None = None) -> None:
+        from mig.ddl.batch import run_batch
+
+        run_batch(self, op, reason)
+
+    # -- comparison for autogenerate --------------------------------------------------------
+
+    type_synonyms: ClassVar[dict[str, str]] = compare.COMMON_TYPE_SYNONYMS
+    compare_type_arguments: ClassVar[bool] = True
+
+    def compare_type(self, reflected_column: sa.Column, metadata_column: sa.Column) -> bool:
+        """True when the reflected column's type differs from the model's."""
+        return compare.types_differ(self, reflected_column.type, metadata_column.type)
+
+    def normalize_type_name(self, name: str) -> str:
+        return compare.normalize_type_text(name, self.type_synonyms)
+
+    def compare_server_default(
+        self,
+        reflected_column: sa.Column,
+        metadata_column: sa.Column,
+        rendered_metadata_default: str | None,
+        rendered_reflected_default: str | None,
+    ) -> bool:
+        """True when the reflected server default differs from the model's."""
+        return compare.defaults_differ(self, rendered_metadata_default, rendered_reflected_default)
+
+    def normalize_default(self, text: str) -> str:
+        return compare.normalize_default_text(text)
+
+    def render_type(self, type_: TypeEngine) -> str:
+        return compare.render_type(self.dialect, type_)
+
+
+# -- building constraints from directives -------------------------------------------------
+
+
+def _pk(impl: DefaultImpl, op: ops.CreatePrimaryKeyOp) -> sa.Constraint:
+    table = impl.stub_table(
+        op.table_name, op.schema, *[sa.Column(c, sa.types.NullType()) for c in op.columns]
+    )
+    pk = sa.PrimaryKeyConstraint(*op.columns, name=op.constraint_name, **op.kw)
+    table.append_constraint(pk)
+    return pk
+
+
+def _unique(impl: DefaultImpl, op: ops.CreateUniqueConstraintOp) -> sa.Constraint:
+    table = impl.stub_table(
+        op.table_name, op.schema, *[sa.Column(c, sa.types.NullType()) for c in op.columns]
+    )
+    uq = sa.UniqueConstraint(*op.columns, name=op.constraint_name, **op.kw)
+    table.append_constraint(uq)
+    return uq
+
+
+def _fk(impl: DefaultImpl, op: ops.CreateForeignKeyOp) -> sa.Constraint:
+    md = sa.MetaData()
+    source = impl.stub_table(
+        op.source_table,
+        op.source_schema,
+        *[sa.Column(c, sa.types.NullType()) for c in op.local_cols],
+        metadata=md,
+    )
+    same = (op.referent_table, op.referent_schema) == (op.source_table, op.source_schema)
+    referent = (
+        source if same else impl.stub_table(op.referent_table, op.referent_schema, metadata=md)
+    )
+    for name in op.remote_cols:
+        if name not in referent.c:
+            referent.append_column(sa.Column(name, sa.types.NullType()))
+    fk = sa.ForeignKeyConstraint(
+        [source.c[c] for c in op.local_cols],
+        [referent.c[c] for c in op.remote_cols],
+        name=op.constraint_name,
+        onupdate=op.onupdate,
+        ondelete=op.ondelete,
+        deferrable=op.deferrable,
+        initially=op.initially,
+        match=op.match,
+        **op.kw,
+    )
+    source.append_constraint(fk)
+    return fk
+
+
+def _check(impl: DefaultImpl, op: ops.CreateCheckConstraintOp) -> sa.Constraint:
+    table = impl.stub_table(op.table_name, op.schema)
+    condition = sa.text(op.condition) if isinstance(op.condition, str) else op.condition
+    ck = sa.CheckConstraint(condition, name=op.constraint_name, **op.kw)
+    table.append_constraint(ck)
+    return ck
+
+
+def _exclude(impl: DefaultImpl, op: ops.CreateExcludeConstraintOp) -> sa.Constraint:
+    return impl.unsupported(
+        op.op_name,
+        "EXCLUDE constraints exist only on PostgreSQL",
+        "run it only on PostgreSQL, or write the SQL with op.execute(...)",
+    )
+
+
+_CONSTRAINT_BUILDERS: dict[type, Callable[[DefaultImpl, Any], sa.Constraint]] = {
+    ops.CreatePrimaryKeyOp: _pk,
+    ops.CreateUniqueConstraintOp: _unique,
+    ops.CreateForeignKeyOp: _fk,
+    ops.CreateCheckConstraintOp: _check,
+    ops.CreateExcludeConstraintOp: _exclude,
+}
+
+
+def constraint_builder(op_cls: type[ops.AddConstraintOp]) -> Callable[[Any], Any]:
+    """Register how a create-constraint directive becomes a SQLAlchemy constraint."""
+
+    def register(fn: Callable[[DefaultImpl, Any], sa.Constraint]) -> Any:
+        _CONSTRAINT_BUILDERS[op_cls] = fn
+        return fn
+
+    return register
+
+
+DIRECTIVE_METHODS: dict[type, str] = {
+    ops.CreateTableOp: "create_table",
+    ops.DropTableOp: "drop_table",
+    ops.RenameTableOp: "rename_table",
+    ops.CreateTableCommentOp: "create_table_comment",
+    ops.DropTableCommentOp: "drop_table_comment",
+    ops.AddColumnOp: "add_column",
+    ops.DropColumnOp: "drop_column",
+    ops.AlterColumnOp: "alter_column",
+    ops.AddConstraintOp: "add_constraint",
+    ops.DropConstraintOp: "drop_constraint",
+    ops.CreateIndexOp: "create_index",
+    ops.DropIndexOp: "drop_index",
+    ops.BulkInsertOp: "bulk_insert",
+    ops.ExecuteSQLOp: "execute_sql",
+    ops.BatchAlterTableOp: "batch",
+}
+"""Directive class -> the Impl method that carries it out."""
+
+_add("default", DefaultImpl)

@@ -1,0 +1,122 @@
+"""PostgreSQL: transactional DDL, ``ALTER COLUMN ... TYPE ... USING``, ENUM types, EXCLUDE.
+
+What differs from the default:
+- DDL is transactional: a failed migration step leaves nothing behind.
+- ``alter_column(type_=..., postgresql_using="expr")`` adds ``USING expr`` to the type change.
+- A native ENUM used by ``create_table`` / ``add_column`` is created first
+  (``CREATE TYPE``); online it is skipped when the type already exists.
+- ``create_exclude_constraint`` renders ``EXCLUDE USING <method> (...)``.
+- Server defaults are compared without PostgreSQL's ``::type`` casts.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql as pg
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import DDLCompiler
+from sqlalchemy.sql.elements import ClauseElement
+
+from mig import ops
+from mig.ddl import elements as el
+from mig.ddl.compare import COMMON_TYPE_SYNONYMS
+from mig.ddl.impl import DefaultImpl
+
+_CAST = re.compile(r"::[a-z_][\w ]*(\(\d+(,\s*\d+)?\))?(\[\])?", re.IGNORECASE)
+_SIMPLE_NAME = re.compile(r"^\w+$")
+
+
+@compiles(el.ColumnType, "postgresql")
+def _type(element: el.ColumnType, compiler: DDLCompiler, **kw: Any) -> str:
+    sql = f"{el.alter_column(compiler, element)} TYPE {el.render_type(compiler, element.type_)}"
+    if element.using is not None:
+        using = element.using
+        text = (
+            using
+            if isinstance(using, str)
+            else compiler.sql_compiler.process(using, literal_binds=True)
+        )
+        sql += f" USING {text}"
+    return sql
+
+
+class PostgresqlImpl(DefaultImpl):
+    __dialect__ = "postgresql"
+    transactional_ddl = True
+    type_synonyms = {
+        **COMMON_TYPE_SYNONYMS,
+        "FLOAT": "DOUBLE",
+        "SERIAL": "INTEGER",
+        "BIGSERIAL": "BIGINT",
+    }
+
+    def column_type_element(self, op: ops.AlterColumnOp, ex: dict[str, Any]) -> ClauseElement:
+        return el.ColumnType(
+            op.table_name,
+            op.column_name,
+            op.modify_type,
+            op.schema,
+            using=op.kw.get("postgresql_using"),
+            **ex,
+        )
+
+    # -- ENUM types -----------------------------------------------------------------------
+
+    def _create_enums(self, columns: Any, schema: str | None) -> None:
+        for column in columns:
+            type_ = column.type.dialect_impl(self.dialect)
+            if not isinstance(type_, pg.ENUM) or not type_.create_type or not type_.name:
+                continue
+            enum_schema = type_.schema or schema
+            if not self.as_sql and self.connection is not None:
+                if self.dialect.has_type(self.connection, type_.name, schema=enum_schema):
+                    continue
+            self.execute(pg.CreateEnumType(type_))
+
+    def before_create_table(self, table: sa.Table) -> None:
+        self._create_enums(table.columns, table.schema)
+
+    def before_add_column(self, table: sa.Table, column: sa.Column) -> None:
+        self._create_enums([column], table.schema)
+
+    # -- EXCLUDE --------------------------------------------------------------------------
+
+    def build_constraint(self, op: ops.AddConstraintOp) -> sa.Constraint:
+        if not isinstance(op, ops.CreateExcludeConstraintOp):
+            return super().build_constraint(op)
+        table = self.stub_table(op.table_name, op.schema)
+        items = []
+        for expr, operator in op.elements:
+            if isinstance(expr, str) and _SIMPLE_NAME.match(expr):
+                if expr not in table.c:
+                    table.append_column(sa.Column(expr, sa.types.NullType()))
+                items.append((table.c[expr], operator))
+            else:
+                items.append((sa.text(expr) if isinstance(expr, str) else expr, operator))
+        where = sa.text(op.where) if isinstance(op.where, str) else op.where
+        constraint = pg.ExcludeConstraint(
+            *items,
+            name=op.constraint_name,
+            using=op.using,
+            where=where,
+            deferrable=op.deferrable,
+            initially=op.initially,
+            **op.kw,
+        )
+        table.append_constraint(constraint)
+        return constraint
+
+    # -- comparison -----------------------------------------------------------------------
+
+    def normalize_default(self, text: str) -> str:
+        previous = None
+        text = text.strip()
+        while previous != text:
+            previous = text
+            text = _CAST.sub("", text).strip()
+            if text.startswith("(") and text.endswith(")"):
+                text = super().normalize_default(text)
+        return super().normalize_default(text)

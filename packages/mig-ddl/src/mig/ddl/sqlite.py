@@ -1,0 +1,146 @@
+"""SQLite: few ALTERs, so a table rebuild (move-and-copy) does the rest.
+
+SQLite can add, rename and drop a column and rename a table with ALTER; it cannot change a
+column's type, nullability or default, nor add or drop a constraint. Alembic fails on those
+outside a batch block; mig rebuilds the table for them automatically ("auto-batch"), exactly
+as ``op.batch_alter_table`` would. Set the context option ``sqlite_autobatch=False`` to get
+the strict behaviour: an :class:`~mig.ddl.errors.UnsupportedOperationError` naming the op.
+
+SQLite keeps no comments: comment directives do nothing here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.sql.schema import DefaultClause
+
+from mig import ops
+from mig.ddl.impl import DefaultImpl
+
+AUTOBATCH_OPTION = "sqlite_autobatch"
+
+# Directives SQLite does in place even inside a batch block with recreate="auto".
+_IN_PLACE = (
+    ops.CreateIndexOp,
+    ops.DropIndexOp,
+    ops.CreateTableCommentOp,
+    ops.DropTableCommentOp,
+    ops.ExecuteSQLOp,
+)
+
+
+def _constant_default(column: sa.Column) -> bool:
+    default = column.server_default
+    if default is None:
+        return True
+    if not isinstance(default, DefaultClause):
+        return False
+    arg = default.arg
+    if isinstance(arg, str):
+        return True
+    text = str(getattr(arg, "text", "")).strip().lower()
+    return bool(text) and (text[0] in "'-0123456789" or text in ("null", "true", "false"))
+
+
+class SQLiteImpl(DefaultImpl):
+    __dialect__ = "sqlite"
+    transactional_ddl = False
+    compare_type_arguments = False  # SQLite enforces neither lengths nor precision
+    supports_column_if_exists = False
+    batch_inline_constraints = frozenset({"primary", "unique", "foreignkey", "check"})
+
+    @property
+    def autobatch(self) -> bool:
+        return bool(self.context_opts.get(AUTOBATCH_OPTION, True))
+
+    def rebuild(self, op: Any, reason: str) -> None:
+        """Carry out ``op`` by rebuilding its table, or refuse when auto-batch is off."""
+        if not self.autobatch:
+            self.unsupported(
+                op.op_name,
+                reason,
+                f"use op.batch_alter_table({op.table_name!r}) to rebuild the table "
+                f"(or leave the {AUTOBATCH_OPTION} option on)",
+            )
+        self.batch(
+            ops.BatchAlterTableOp(op.table_name, [op], schema=op.schema, recreate="always"),
+            reason=f"{op.op_name} on {op.table_name!r} (SQLite auto-batch)",
+        )
+
+    # -- columns ----------------------------------------------------------------------------
+
+    def add_column(self, op: ops.AddColumnOp) -> None:
+        column = op.column
+        if (
+            column.primary_key
+            or column.unique
+            or column.foreign_keys
+            or not _constant_default(column)
+            or (column.computed is not None and getattr(column.computed, "persisted", False))
+        ):
+            self.rebuild(op, "ALTER TABLE ADD COLUMN cannot add a key or a non-constant default")
+            return
+        super().add_column(op)
+
+    def after_add_column(self, table: sa.Table, column: sa.Column) -> None:
+        for index in sorted(table.indexes, key=lambda i: str(i.name)):
+            self.execute(sa.schema.CreateIndex(index))
+
+    def drop_column(self, op: ops.DropColumnOp) -> None:
+        if not self.as_sql and self.connection is not None and self._column_is_bound(op):
+            self.rebuild(op, "the column is part of a key, an index or a constraint")
+            return
+        super().drop_column(op)
+
+    def _column_is_bound(self, op: ops.DropColumnOp) -> bool:
+        insp = sa.inspect(self.connection)
+        name, schema, col = op.table_name, op.schema, op.column_name
+        if not insp.has_table(name, schema=schema):
+            return False
+        groups = [
+            insp.get_pk_constraint(name, schema=schema).get("constrained_columns") or [],
+            *[i["column_names"] for i in insp.get_indexes(name, schema=schema)],
+            *[u["column_names"] for u in insp.get_unique_constraints(name, schema=schema)],
+            *[f["constrained_columns"] for f in insp.get_foreign_keys(name, schema=schema)],
+        ]
+        if any(col in g for g in groups):
+            return True
+        return any(col in c["sqltext"] for c in insp.get_check_constraints(name, schema=schema))
+
+    def alter_column(self, op: ops.AlterColumnOp) -> None:
+        changes = set(op.changes) - {"comment"}
+        if not changes:
+            return
+        if changes == {"new_column_name"}:
+            super().alter_column(op)
+            return
+        self.rebuild(op, "SQLite cannot ALTER a column's type, nullability or default")
+
+    # -- constraints ------------------------------------------------------------------------
+
+    def add_constraint(self, op: ops.AddConstraintOp) -> None:
+        if isinstance(op, ops.CreateExcludeConstraintOp):
+            self.build_constraint(op)  # raises: PostgreSQL only
+        self.rebuild(op, "SQLite cannot ALTER TABLE ADD CONSTRAINT")
+
+    def drop_constraint(self, op: ops.DropConstraintOp) -> None:
+        self.rebuild(op, "SQLite cannot ALTER TABLE DROP CONSTRAINT")
+
+    # -- batch ------------------------------------------------------------------------------
+
+    def requires_recreate_in_batch(self, batch: ops.BatchAlterTableOp) -> bool:
+        for op in batch.ops:
+            if isinstance(op, _IN_PLACE):
+                continue
+            if isinstance(op, ops.AddColumnOp):
+                col = op.column
+                if (
+                    not (col.primary_key or col.unique or col.foreign_keys)
+                    and _constant_default(col)
+                    and not op.kw
+                ):
+                    continue
+            return True
+        return False
