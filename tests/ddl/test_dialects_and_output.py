@@ -209,7 +209,7 @@ def test_offline_refuses_parameters():
         ("postgresql", PostgresqlImpl, True),
         ("mysql", MySQLImpl, False),
         ("mariadb", MariaDBImpl, False),
-        ("sqlite", SQLiteImpl, False),
+        ("sqlite", SQLiteImpl, True),
         ("mssql", MSSQLImpl, True),
         ("oracle", OracleImpl, False),
     ],

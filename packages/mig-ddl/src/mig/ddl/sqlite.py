@@ -46,7 +46,9 @@ def _constant_default(column: sa.Column) -> bool:
 
 class SQLiteImpl(DefaultImpl):
     __dialect__ = "sqlite"
-    transactional_ddl = False
+    # SQLite runs DDL inside transactions; mig-runtime turns off pysqlite's implicit
+    # transaction handling and issues BEGIN itself so that it really does.
+    transactional_ddl = True
     compare_type_arguments = False  # SQLite enforces neither lengths nor precision
     supports_column_if_exists = False
     batch_inline_constraints = frozenset({"primary", "unique", "foreignkey", "check"})

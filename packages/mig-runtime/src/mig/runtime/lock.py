@@ -68,11 +68,8 @@ class MigrationLock:
     def release(self) -> None:
         raise NotImplementedError
 
-    @contextmanager
-    def held(
-        self, timeout: float = DEFAULT_TIMEOUT, notify: Notify | None = None
-    ) -> Iterator[None]:
-        """Hold the lock for the block; wait up to ``timeout`` seconds for it."""
+    def acquire(self, timeout: float = DEFAULT_TIMEOUT, notify: Notify | None = None) -> None:
+        """Wait up to ``timeout`` seconds for the lock, saying once that we wait."""
         deadline = time.monotonic() + timeout
         announced = False
         while not self.try_acquire():
@@ -85,6 +82,13 @@ class MigrationLock:
                 notify(f"waiting for the migration lock {self.name!r} held by another process")
                 announced = True
             time.sleep(POLL_INTERVAL)
+
+    @contextmanager
+    def held(
+        self, timeout: float = DEFAULT_TIMEOUT, notify: Notify | None = None
+    ) -> Iterator[None]:
+        """Hold the lock for the block; wait up to ``timeout`` seconds for it."""
+        self.acquire(timeout, notify)
         try:
             yield
         finally:

@@ -1,0 +1,201 @@
+"""EnvironmentContext: what env.py talks to, as ``from mig.runtime import context``.
+
+A command (mig-cli, or a framework embedding mig) builds an EnvironmentContext with the
+config, the script directory and what to do (``fn`` plans the steps from the current heads),
+enters it, and runs env.py. env.py calls ``context.configure(...)`` and
+``context.run_migrations()``. The active EnvironmentContext lives in a context variable, so
+migrations run from several threads or tasks never see each other's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar, Token
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from mig.runtime.errors import ConfigurationError, MigRuntimeError
+from mig.runtime.migration import MigrationContext
+
+_active: ContextVar[EnvironmentContext | None] = ContextVar("mig_environment", default=None)
+
+
+class EnvironmentContext:
+    """The facade env.py uses; options Alembic users pass to ``configure`` keep their names."""
+
+    def __init__(self, config: Any, script: Any, **kw: Any) -> None:
+        self.config = config
+        self.script = script
+        self.context_opts: dict[str, Any] = dict(kw)
+        self._migration_context: MigrationContext | None = None
+        self._tokens: list[Token[EnvironmentContext | None]] = []
+
+    def __enter__(self) -> EnvironmentContext:
+        self._tokens.append(_active.set(self))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        _active.reset(self._tokens.pop())
+
+    def configure(
+        self,
+        connection: Connection | None = None,
+        url: str | None = None,
+        dialect_name: str | None = None,
+        dialect_opts: Mapping[str, Any] | None = None,
+        transactional_ddl: bool | None = None,
+        transaction_per_migration: bool = False,
+        output_buffer: Any = None,
+        starting_rev: str | None = None,
+        tag: str | None = None,
+        template_args: Mapping[str, Any] | None = None,
+        render_as_batch: bool = False,
+        target_metadata: Any = None,
+        include_name: Callable[..., bool] | None = None,
+        include_object: Callable[..., bool] | None = None,
+        include_schemas: bool = False,
+        process_revision_directives: Callable[..., None] | None = None,
+        compare_type: bool | Callable[..., Any] = True,
+        compare_server_default: bool | Callable[..., Any] = False,
+        render_item: Callable[..., Any] | None = None,
+        literal_binds: bool = False,
+        upgrade_token: str = "upgrades",
+        downgrade_token: str = "downgrades",
+        sqlalchemy_module_prefix: str = "sa.",
+        user_module_prefix: str | None = None,
+        on_version_apply: Callable[..., None] | Sequence[Callable[..., None]] | None = None,
+        version_table: str = "mig_version",
+        version_table_schema: str | None = None,
+        version_table_pk: bool = True,
+        output_encoding: str | None = None,
+        migration_lock: bool = True,
+        migration_lock_timeout: float = 300.0,
+        sqlite_autobatch: bool = True,
+        **kw: Any,
+    ) -> None:
+        """Set up the MigrationContext for this run (see the mig-runtime README)."""
+        opts = dict(self.context_opts)
+        named = {
+            "transactional_ddl": transactional_ddl,
+            "transaction_per_migration": transaction_per_migration,
+            "template_args": dict(template_args or {}),
+            "render_as_batch": render_as_batch,
+            "target_metadata": target_metadata,
+            "include_name": include_name,
+            "include_object": include_object,
+            "include_schemas": include_schemas,
+            "process_revision_directives": process_revision_directives,
+            "compare_type": compare_type,
+            "compare_server_default": compare_server_default,
+            "render_item": render_item,
+            "literal_binds": literal_binds,
+            "upgrade_token": upgrade_token,
+            "downgrade_token": downgrade_token,
+            "sqlalchemy_module_prefix": sqlalchemy_module_prefix,
+            "user_module_prefix": user_module_prefix,
+            "on_version_apply": on_version_apply,
+            "version_table": version_table,
+            "version_table_schema": version_table_schema,
+            "version_table_pk": version_table_pk,
+            "output_encoding": output_encoding,
+            "migration_lock": migration_lock,
+            "migration_lock_timeout": migration_lock_timeout,
+            "sqlite_autobatch": sqlite_autobatch,
+        }
+        if transactional_ddl is None:  # None: the dialect's own answer
+            del named["transactional_ddl"]
+        opts.update(named)
+        opts.update(kw)
+        if output_buffer is not None:
+            opts["output_buffer"] = output_buffer
+        if starting_rev is not None:
+            opts["starting_rev"] = starting_rev
+        if tag is not None:
+            opts["tag"] = tag
+        self._migration_context = MigrationContext.configure(
+            connection=connection,
+            url=url,
+            dialect_name=dialect_name,
+            dialect_opts=dialect_opts,
+            environment_context=self,
+            opts=opts,
+        )
+
+    # -- queries env.py makes ---------------------------------------------------------------
+
+    def is_offline_mode(self) -> bool:
+        return bool(self.context_opts.get("as_sql", False))
+
+    def is_transactional_ddl(self) -> bool:
+        return self.get_context().impl.transactional_ddl
+
+    def get_context(self) -> MigrationContext:
+        if self._migration_context is None:
+            raise ConfigurationError(
+                "the migration context is not configured: call context.configure() first"
+            )
+        return self._migration_context
+
+    def get_bind(self) -> Connection | None:
+        return self.get_context().bind
+
+    def get_tag_argument(self) -> str | None:
+        return self.context_opts.get("tag")
+
+    def get_starting_revision_argument(self) -> Any:
+        return self.context_opts.get("starting_rev")
+
+    def get_revision_argument(self) -> Any:
+        return self.context_opts.get("destination_rev")
+
+    def get_x_argument(self, as_dictionary: bool = False) -> list[str] | dict[str, str]:
+        """The ``-x key=value`` arguments of the command line."""
+        raw = list(getattr(getattr(self.config, "cmd_opts", None), "x", None) or [])
+        if not as_dictionary:
+            return raw
+        out: dict[str, str] = {}
+        for item in raw:
+            key, sep, value = item.partition("=")
+            if not sep:
+                raise ConfigurationError(f"-x {item!r}: expected key=value")
+            out[key] = value
+        return out
+
+    # -- actions ---------------------------------------------------------------------------
+
+    @contextmanager
+    def begin_transaction(self) -> Iterator[None]:
+        with self.get_context().begin_transaction():
+            yield
+
+    def run_migrations(self, **kw: Any) -> None:
+        self.get_context().run_migrations(**kw)
+
+    def execute(self, sql: Any, execution_options: Mapping[str, Any] | None = None) -> None:
+        self.get_context().execute(sql, execution_options=execution_options)
+
+    def static_output(self, text: str) -> None:
+        self.get_context().impl.static_output(text)
+
+
+def current_environment() -> EnvironmentContext:
+    env = _active.get()
+    if env is None:
+        raise MigRuntimeError(
+            "mig.runtime.context was used outside a mig command: env.py runs under "
+            "`mig upgrade` (or an EnvironmentContext entered by your code)"
+        )
+    return env
+
+
+class EnvironmentProxy:
+    """``from mig.runtime import context``: forwards to the running EnvironmentContext."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(current_environment(), name)

@@ -1,0 +1,25 @@
+"""Errors of the runtime; each prints as one line naming the revision or option at fault."""
+
+from __future__ import annotations
+
+
+class MigRuntimeError(Exception):
+    """Base class of mig.runtime errors."""
+
+
+class ConfigurationError(MigRuntimeError):
+    """``context.configure(...)`` was given something it cannot use."""
+
+
+class StepFailed(MigRuntimeError):
+    """A migration step raised; the message names the revision and the failing statement."""
+
+    def __init__(self, revision: str, direction: str, cause: BaseException) -> None:
+        self.revision = revision
+        self.direction = direction
+        self.cause = cause
+        statement = getattr(cause, "statement", None)
+        where = f" while running: {' '.join(str(statement).split())}" if statement else ""
+        reason = str(getattr(cause, "orig", None) or cause).splitlines()[0]
+        verb = "upgrade" if direction == "up" else "downgrade"
+        super().__init__(f"{verb} of revision {revision} failed{where}: {reason}")

@@ -1,0 +1,324 @@
+"""MigrationContext: one connection (or one SQL script), its Impl, its version table, its steps.
+
+The context owns the transactions of a run, so that the version table is always written in
+the same transaction as the step it records (where the database has transactional DDL), and
+right after the step where it does not (MySQL/MariaDB): the table never claims a step that
+did not finish.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import IO, Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Dialect, Transaction
+
+from mig.ddl import get_impl
+from mig.ops import Operations
+from mig.runtime.errors import ConfigurationError, StepFailed
+from mig.runtime.lock import DEFAULT_TIMEOUT, MigrationLock, lock_name
+from mig.runtime.protocol import Step
+from mig.runtime.version_table import VersionTable
+
+log = logging.getLogger("mig.runtime.migration")
+
+PlanFn = Callable[[tuple[str, ...], "MigrationContext"], Sequence[Step]]
+
+
+class MigrationContext:
+    """Runs steps against one database connection, or writes them as SQL (``as_sql``)."""
+
+    def __init__(
+        self,
+        dialect: Dialect,
+        connection: Connection | None,
+        opts: Mapping[str, Any],
+        environment_context: Any = None,
+    ) -> None:
+        self.dialect = dialect
+        self.connection = connection
+        self.opts = dict(opts)
+        self.environment_context = environment_context
+        self.as_sql: bool = bool(self.opts.get("as_sql", False))
+        if self.as_sql and connection is not None:
+            raise ConfigurationError(
+                "configure(): --sql (offline) mode takes a url, not a connection"
+            )
+        self.output_buffer: IO[str] = self.opts.get("output_buffer") or sys.stdout
+        self.impl = get_impl(
+            dialect,
+            connection,
+            as_sql=self.as_sql,
+            output_buffer=self.output_buffer,
+            literal_binds=bool(self.opts.get("literal_binds", False)),
+            context_opts=self.opts,
+        )
+        if self.opts.get("transactional_ddl") is not None:
+            self.impl.transactional_ddl = bool(self.opts["transactional_ddl"])
+        self.version_table = VersionTable(
+            name=self.opts.get("version_table") or "mig_version",
+            schema=self.opts.get("version_table_schema"),
+            primary_key=bool(self.opts.get("version_table_pk", True)),
+        )
+        self.transaction_per_migration = bool(self.opts.get("transaction_per_migration", False))
+        self._plan_fn: PlanFn | None = self.opts.get("fn")
+        self._transaction: Transaction | None = None
+        self._in_outer_block = False
+        callbacks = self.opts.get("on_version_apply") or ()
+        self._on_version_apply = list(callbacks) if isinstance(callbacks, Sequence) else [callbacks]
+
+    @classmethod
+    def configure(
+        cls,
+        connection: Connection | None = None,
+        url: str | sa.URL | None = None,
+        dialect_name: str | None = None,
+        dialect_opts: Mapping[str, Any] | None = None,
+        environment_context: Any = None,
+        opts: Mapping[str, Any] | None = None,
+    ) -> MigrationContext:
+        """Build a context from a connection (online), or a URL or dialect name (offline)."""
+        if connection is not None:
+            if isinstance(connection, sa.Engine):
+                raise ConfigurationError(
+                    "configure(connection=...) takes a Connection, not an Engine: "
+                    "use `with engine.connect() as connection:`"
+                )
+            dialect = connection.dialect
+        elif url is not None:
+            dialect = sa.engine.make_url(url).get_dialect()(**(dialect_opts or {}))
+        elif dialect_name is not None:
+            dialect = sa.engine.make_url(f"{dialect_name}://").get_dialect()(**(dialect_opts or {}))
+        else:
+            raise ConfigurationError("configure() needs a connection, a url or a dialect_name")
+        return cls(dialect, connection, opts or {}, environment_context)
+
+    # -- what env.py and scripts reach ---------------------------------------------------
+
+    @property
+    def bind(self) -> Connection | None:
+        return self.connection
+
+    @property
+    def config(self) -> Any:
+        return getattr(self.environment_context, "config", None)
+
+    @property
+    def script(self) -> Any:
+        return getattr(self.environment_context, "script", None)
+
+    def execute(
+        self, sql: str | sa.sql.ClauseElement, execution_options: Mapping[str, Any] | None = None
+    ) -> None:
+        """Run (or, offline, write) one statement."""
+        self.impl.execute(sql, execution_options=execution_options)
+
+    def get_current_heads(self) -> tuple[str, ...]:
+        """The revisions in the version table (offline: the ``start`` of ``start:end``)."""
+        if self.as_sql:
+            start = self.opts.get("starting_rev")
+            if start is None:
+                return ()
+            return tuple(start) if isinstance(start, tuple | list) else tuple(str(start).split(","))
+        assert self.connection is not None
+        return self.version_table.heads(self.connection)
+
+    def get_current_revision(self) -> str | None:
+        heads = self.get_current_heads()
+        if len(heads) > 1:
+            raise ConfigurationError(
+                f"the database has {len(heads)} heads ({', '.join(heads)}); use get_current_heads()"
+            )
+        return heads[0] if heads else None
+
+    # -- transactions --------------------------------------------------------------------
+
+    @contextmanager
+    def begin_transaction(self, _per_migration: bool = False) -> Iterator[None]:
+        """The transaction around the run (env.py) or around one step (the runtime).
+
+        With transactional DDL and one transaction for the run, the outer block is the
+        transaction and steps run inside it; otherwise (``transaction_per_migration``, or a
+        database without transactional DDL) each step gets its own. Offline, BEGIN/COMMIT
+        are written where the database has transactional DDL.
+        """
+        per_step = self.transaction_per_migration or not self.impl.transactional_ddl
+        if _per_migration != per_step:
+            yield
+            return
+        if self.as_sql:
+            if self.impl.transactional_ddl:
+                self.impl.emit_begin()
+                yield
+                self.impl.emit_commit()
+            else:
+                yield
+            return
+        connection = self.connection
+        assert connection is not None
+        if connection.in_transaction():
+            connection.commit()  # a read done before (version table, lock) must not hold the run
+        restore = self._begin()
+        try:
+            yield
+        except BaseException:
+            if self._transaction.is_active:
+                self._transaction.rollback()
+            raise
+        else:
+            if self._transaction.is_active:
+                self._transaction.commit()
+            elif connection.in_transaction():
+                connection.commit()
+        finally:
+            self._transaction = None
+            restore()
+
+    def _begin(self) -> Callable[[], None]:
+        """Begin a transaction that really covers DDL; returns what undoes the set-up.
+
+        pysqlite starts transactions only before DML, so DDL would commit on its own: for
+        SQLite the driver's implicit handling is switched off and BEGIN issued explicitly.
+        """
+        connection = self.connection
+        assert connection is not None
+        self._transaction = connection.begin()
+        if connection.dialect.name != "sqlite" or not self.impl.transactional_ddl:
+            return lambda: None
+        raw = connection.connection.driver_connection
+        if not hasattr(raw, "isolation_level"):
+            return lambda: None
+        previous = raw.isolation_level
+        raw.isolation_level = None
+        connection.exec_driver_sql("BEGIN")
+
+        def restore() -> None:
+            raw.isolation_level = previous
+
+        return restore
+
+    @contextmanager
+    def autocommit_block(self) -> Iterator[None]:
+        """Run statements that cannot run inside a transaction (CREATE INDEX CONCURRENTLY).
+
+        The current transaction is committed, the connection is switched to AUTOCOMMIT for
+        the block, and a new transaction is begun after it.
+        """
+        if self.as_sql:
+            if self.impl.transactional_ddl:
+                self.impl.emit_commit()
+            yield
+            if self.impl.transactional_ddl:
+                self.impl.emit_begin()
+            return
+        connection = self.connection
+        assert connection is not None
+        had_transaction = self._transaction is not None and self._transaction.is_active
+        if had_transaction:
+            self._transaction.commit()
+        elif connection.in_transaction():
+            connection.commit()
+        previous = connection.get_isolation_level()
+        connection.execution_options(isolation_level="AUTOCOMMIT")
+        try:
+            yield
+        finally:
+            connection.execution_options(isolation_level=previous)
+            if had_transaction:
+                self._begin()
+
+    # -- running -------------------------------------------------------------------------
+
+    @contextmanager
+    def _lock(self) -> Iterator[None]:
+        """Hold the migration lock (online, unless turned off) around a run or a stamp.
+
+        On failure the open transaction is rolled back before the lock is released: a
+        database such as PostgreSQL refuses every statement, the unlock included, inside a
+        failed transaction.
+        """
+        if self.as_sql or not self.opts.get("migration_lock", True):
+            yield
+            return
+        connection = self.connection
+        assert connection is not None
+        name = lock_name(self.version_table.name, self.version_table.schema)
+        lock = MigrationLock.for_connection(connection, name)
+        lock.acquire(float(self.opts.get("migration_lock_timeout", DEFAULT_TIMEOUT)), self._notify)
+        try:
+            yield
+        except BaseException:
+            if self._transaction is not None and self._transaction.is_active:
+                self._transaction.rollback()
+            elif connection.in_transaction():
+                connection.rollback()
+            raise
+        finally:
+            lock.release()
+
+    def _notify(self, message: str) -> None:
+        log.warning(message)
+        notify = self.opts.get("notify")
+        if notify is not None:
+            notify(message)
+
+    def run_migrations(self, **kw: Any) -> None:
+        """Plan from the current heads and run each step (``kw`` goes to each function)."""
+        if self._plan_fn is None:
+            raise ConfigurationError("run_migrations(): no migration command is running (no plan)")
+        with self._lock():
+            self._ensure_version_table()
+            heads = self.get_current_heads()
+            for step in self._plan_fn(heads, self):
+                self._run_step(step, kw)
+
+    def _run_step(self, step: Step, kw: Mapping[str, Any]) -> None:
+        verb = "upgrade" if step.direction == "up" else "downgrade"
+        log.info("Running %s %s", verb, step)
+        with self.begin_transaction(_per_migration=True):
+            with Operations(self).activate():
+                try:
+                    step.callable()(**kw)
+                except StepFailed:
+                    raise
+                except Exception as exc:
+                    raise StepFailed(step.revision, step.direction, exc) from exc
+            self._write_version(step.heads_before, step.heads_after)
+        for callback in self._on_version_apply:
+            callback(ctx=self, step=step, heads=set(step.heads_after), run_args=dict(kw))
+
+    def _write_version(
+        self, before: frozenset[str] | tuple[str, ...], after: frozenset[str] | tuple[str, ...]
+    ) -> None:
+        if self.as_sql:
+            for statement in self.version_table.change_statements(before, after):
+                self.impl.execute(statement)
+        else:
+            assert self.connection is not None
+            self.version_table.apply(self.connection, before, after)
+
+    def _ensure_version_table(self) -> None:
+        if self.as_sql:
+            if self.opts.get("starting_rev") is None:
+                self.impl.execute(self.version_table.create_statement())
+        else:
+            assert self.connection is not None
+            self.version_table.ensure(self.connection)
+
+    def stamp(self, revisions: Sequence[str], *, purge: bool = False) -> None:
+        """Set the version table to ``revisions`` without running any migration.
+
+        ``purge`` empties the table first, whatever it held (even unknown revisions).
+        """
+        per_step = self.transaction_per_migration or not self.impl.transactional_ddl
+        with self._lock(), self.begin_transaction(_per_migration=per_step):
+            self._ensure_version_table()
+            before = self.get_current_heads()
+            if purge:
+                self.execute(self.version_table.table.delete())
+                before = ()
+            self._write_version(tuple(before), tuple(revisions))
