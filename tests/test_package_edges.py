@@ -38,7 +38,10 @@ ALLOWED_THIRD_PARTY: dict[str, set[str]] = {
 
 
 def _modules(package: str) -> list[Path]:
-    return sorted((PACKAGES / f"mig-{package}" / "src" / "mig" / package).rglob("*.py"))
+    """The package's own modules; template folders hold files for users' projects (an
+    env.py imports mig.runtime and SQLAlchemy there), which are data, not package code."""
+    root = PACKAGES / f"mig-{package}" / "src" / "mig" / package
+    return sorted(p for p in root.rglob("*.py") if "templates" not in p.relative_to(root).parts)
 
 
 def _imported_names(path: Path) -> set[str]:

@@ -53,6 +53,14 @@ class PostgresqlImpl(DefaultImpl):
         "BIGSERIAL": "BIGINT",
     }
 
+    def __init__(self, dialect: Any, connection: Any = None, **kw: Any) -> None:
+        super().__init__(dialect, connection, **kw)
+        if connection is None and hasattr(dialect, "_backslash_escapes"):
+            # Offline there is no server to ask: assume standard_conforming_strings=on, the
+            # default since PostgreSQL 9.1, so a backslash in a literal stays one backslash
+            # (SQLAlchemy 2.0 would double it, 2.1 does not).
+            dialect._backslash_escapes = False
+
     def column_type_element(self, op: ops.AlterColumnOp, ex: dict[str, Any]) -> ClauseElement:
         return el.ColumnType(
             op.table_name,
