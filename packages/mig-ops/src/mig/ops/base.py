@@ -28,7 +28,7 @@ class MigrateOperation:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         name = cls.__dict__.get("op_name")
-        if name and cls.__dict__.get("fields") is not None:
+        if name and cls.fields:  # fields may be inherited from a shared base
             _BY_NAME[name] = cls
 
     # -- value semantics -----------------------------------------------------------------
@@ -37,7 +37,7 @@ class MigrateOperation:
         """This directive as a JSON-compatible dict (see the package README for the format)."""
         name = self.op_name or type(self).__name__
         path = path or name
-        if not self.fields and type(self).__dict__.get("fields") is None:
+        if not self.fields:
             raise SerializationError(path, f"{type(self).__name__} declares no fields")
         out: dict[str, Any] = {"op": name}
         for field in self.fields:

@@ -59,50 +59,37 @@ def _init_common(
     op.kw = kw
 
 
-class CreatePrimaryKeyOp(AddConstraintOp):
+class ColumnListConstraintOp(AddConstraintOp):
+    """A constraint defined by a list of column names: primary key and unique."""
+
+    accepts_kw = True
+    fields = (
+        f.name("constraint_name", required=False),
+        f.name("table_name"),
+        f.names("columns"),
+        f.name("schema", required=False),
+    )
+
+    def __init__(
+        self,
+        constraint_name: str | None,
+        table_name: str,
+        columns: Sequence[str],
+        schema: str | None = None,
+        **kw: Any,
+    ) -> None:
+        _init_common(self, constraint_name, table_name, schema, kw)
+        self.columns = validate.names(self.op_name, "columns", columns)
+
+
+class CreatePrimaryKeyOp(ColumnListConstraintOp):
     op_name = "create_primary_key"
     constraint_type = "primary"
-    accepts_kw = True
-    fields = (
-        f.name("constraint_name", required=False),
-        f.name("table_name"),
-        f.names("columns"),
-        f.name("schema", required=False),
-    )
-
-    def __init__(
-        self,
-        constraint_name: str | None,
-        table_name: str,
-        columns: Sequence[str],
-        schema: str | None = None,
-        **kw: Any,
-    ) -> None:
-        _init_common(self, constraint_name, table_name, schema, kw)
-        self.columns = validate.names(self.op_name, "columns", columns)
 
 
-class CreateUniqueConstraintOp(AddConstraintOp):
+class CreateUniqueConstraintOp(ColumnListConstraintOp):
     op_name = "create_unique_constraint"
     constraint_type = "unique"
-    accepts_kw = True
-    fields = (
-        f.name("constraint_name", required=False),
-        f.name("table_name"),
-        f.names("columns"),
-        f.name("schema", required=False),
-    )
-
-    def __init__(
-        self,
-        constraint_name: str | None,
-        table_name: str,
-        columns: Sequence[str],
-        schema: str | None = None,
-        **kw: Any,
-    ) -> None:
-        _init_common(self, constraint_name, table_name, schema, kw)
-        self.columns = validate.names(self.op_name, "columns", columns)
 
 
 class CreateForeignKeyOp(AddConstraintOp):
