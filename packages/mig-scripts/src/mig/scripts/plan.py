@@ -1,0 +1,155 @@
+"""Upgrade and downgrade plans: the ordered steps and the version-table rows around each.
+
+The runtime (which does not import this package) receives a list of :class:`MigrationStep`.
+Each step says which rows the version table holds before and after it, so the runtime only
+deletes ``heads_before - heads_after`` and inserts ``heads_after - heads_before``.
+
+The rows are the *heads of the applied set*: every applied revision that no other applied
+revision has as a parent (``down_revision`` or ``depends_on``). That is what Alembic keeps in
+``alembic_version`` for the same graph and commands: a branch point leaves one row per
+branch, a merge collapses them, a revision that depends on another branch's revision absorbs
+that row, and downgrading one branch leaves the others' rows alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from mig.scripts.errors import MultipleHeads, NotReachable, UnknownRevision
+from mig.scripts.graph import RevisionMap
+from mig.scripts.revision import Script
+from mig.scripts.specs import Target, resolve_target
+
+
+@dataclass(frozen=True, slots=True)
+class MigrationStep:
+    """One script to run, in one direction."""
+
+    revision: str
+    script: Script = field(repr=False, compare=False)
+    direction: str  # "up" or "down"
+    heads_before: frozenset[str]
+    heads_after: frozenset[str]
+
+    @property
+    def doc(self) -> str:
+        return self.script.doc
+
+    @property
+    def is_upgrade(self) -> bool:
+        return self.direction == "up"
+
+    @property
+    def rows_removed(self) -> frozenset[str]:
+        return self.heads_before - self.heads_after
+
+    @property
+    def rows_added(self) -> frozenset[str]:
+        return self.heads_after - self.heads_before
+
+    def callable(self) -> Callable[..., object]:
+        """The script's ``upgrade`` or ``downgrade`` function; imports the file (only now)."""
+        name = "upgrade" if self.direction == "up" else "downgrade"
+        fn = getattr(self.script.module, name, None)
+        if not callable(fn):
+            from mig.scripts.errors import NotARevisionScript
+
+            raise NotARevisionScript(str(self.script.path), f"it defines no {name}() function")
+        return fn
+
+    def __str__(self) -> str:
+        arrow = "->" if self.is_upgrade else "<-"
+        downs = ", ".join(self.script.down_revisions) or "<base>"
+        return f"{downs} {arrow} {self.revision}, {self.doc}"
+
+
+def _applied(rmap: RevisionMap, current: Iterable[str]) -> tuple[list[str], set[str]]:
+    rows = list(dict.fromkeys(current))
+    for rev in rows:
+        if rev not in rmap:
+            raise UnknownRevision(rev, "(it is in the version table but no script declares it)")
+    return rows, rmap._ancestors(rows)
+
+
+def _heads_of(rmap: RevisionMap, applied: set[str]) -> set[str]:
+    return {r for r in applied if not (rmap.script(r)._all_nextrev & applied)}
+
+
+def plan_upgrade(
+    rmap: RevisionMap, current: Iterable[str], destination: str
+) -> list[MigrationStep]:
+    """Steps from the version-table rows ``current`` up to ``destination``.
+
+    Everything the destination needs that is not applied yet, parents first. A destination
+    already applied (or below what is applied) gives no steps.
+    """
+    rows, applied = _applied(rmap, current)
+    target = resolve_target(rmap, destination, rows)
+    if target.relative < 0:
+        raise NotReachable(destination, "upgrade", rows)
+    wanted = target.revisions
+    todo = rmap._ancestors(wanted) - applied
+    order = rmap.upgrade_order(todo)
+    heads = set(rows)
+    steps = []
+    for rev in order:
+        script = rmap.script(rev)
+        before = frozenset(heads)
+        heads.difference_update(script._all_down_revisions)
+        heads.add(rev)
+        steps.append(MigrationStep(rev, script, "up", before, frozenset(heads)))
+    return steps
+
+
+def downgrade_removals(rmap: RevisionMap, applied: set[str], target: Target) -> set[str]:
+    """The applied revisions a downgrade to ``target`` takes away."""
+    if not target.revisions and not target.below:
+        return set(applied)  # base
+    remove = rmap._descendants(target.below, within=applied)
+    if target.relative:
+        return remove
+    if target.revisions:
+        above = rmap._descendants(target.revisions, within=applied)
+        remove |= above - set(target.revisions)
+    return remove
+
+
+def plan_downgrade(
+    rmap: RevisionMap, current: Iterable[str], destination: str
+) -> list[MigrationStep]:
+    """Steps from the version-table rows ``current`` down to ``destination``.
+
+    Removes what lies above the destination (and, for ``label@base``, the branch itself),
+    children before parents; branches not above the destination keep their rows.
+    """
+    rows, applied = _applied(rmap, current)
+    target = resolve_target(rmap, destination, rows)
+    if target.relative > 0:
+        raise NotReachable(destination, "downgrade", rows)
+    if len(target.revisions) > 1:
+        raise MultipleHeads(destination, target.revisions)
+    if not target.relative and any(r not in applied for r in target.revisions):
+        raise NotReachable(destination, "downgrade", rows)
+    remove = downgrade_removals(rmap, applied, target)
+    order = rmap.downgrade_order(remove)
+    # children count inside the applied set: a parent becomes a row when it drops to 0
+    remaining = set(applied)
+    count: dict[str, int] = {}
+    for rev in remove:
+        for parent in rmap.script(rev)._all_down_revisions:
+            if parent not in count:
+                count[parent] = len(rmap.script(parent)._all_nextrev & remaining)
+    heads = set(rows)
+    steps = []
+    for rev in order:
+        script = rmap.script(rev)
+        before = frozenset(heads)
+        heads.discard(rev)
+        remaining.discard(rev)
+        for parent in script._all_down_revisions:
+            count[parent] -= 1
+            if count[parent] == 0:
+                heads.add(parent)
+        steps.append(MigrationStep(rev, script, "down", before, frozenset(heads)))
+    return steps

@@ -1,0 +1,27 @@
+"""${message}
+
+Revision ID: ${up_revision}
+${("Revises: " + (", ".join(down_revision) if isinstance(down_revision, tuple) else (down_revision or ""))).rstrip()}
+Create Date: ${create_date}
+
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+
+from mig.ops import op
+${imports if imports else ""}
+# Revision identifiers: mig reads these four lines without running the file.
+revision: str = ${repr(up_revision)}
+down_revision: str | Sequence[str] | None = ${repr(down_revision)}
+branch_labels: str | Sequence[str] | None = ${repr(branch_labels)}
+depends_on: str | Sequence[str] | None = ${repr(depends_on)}
+
+
+def upgrade() -> None:
+    ${upgrades if upgrades else "pass"}
+
+
+def downgrade() -> None:
+    ${downgrades if downgrades else "pass"}
