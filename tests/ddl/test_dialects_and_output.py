@@ -281,3 +281,14 @@ def test_a_context_without_impl_gets_a_clear_error():
     message = str(info.value)
     assert message.startswith("no implementation for drop_table")
     assert "ImplContext" in message and "implementation_for(DropTableOp)" in message
+
+
+def test_transactional_ddl_option_none_keeps_the_dialects_answer():
+    assert (
+        get_impl("postgresql", context_opts={"transactional_ddl": None}).transactional_ddl is True
+    )
+    assert get_impl("mysql", context_opts={"transactional_ddl": None}).transactional_ddl is False
+    assert (
+        get_impl("postgresql", context_opts={"transactional_ddl": False}).transactional_ddl is False
+    )
+    assert get_impl("mysql", context_opts={"transactional_ddl": True}).transactional_ddl is True

@@ -64,7 +64,7 @@ class DefaultImpl:
         self.output_buffer = output_buffer
         self.literal_binds = literal_binds or as_sql
         self.context_opts = dict(context_opts or {})
-        if "transactional_ddl" in self.context_opts:
+        if self.context_opts.get("transactional_ddl") is not None:  # None: the dialect's own
             self.transactional_ddl = bool(self.context_opts["transactional_ddl"])
         self.statements: list[str] = []
         """Offline: every statement written, without terminator (what ``to_sql`` returns)."""

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from mig.ops import fields as f
 from mig.ops import validate
 from mig.ops.base import MigrateOperation
-from mig.ops.codec.schema import constraint_columns
+from mig.ops.codec.schema import constraint_columns, decode_exclude_elements
 from mig.ops.errors import DirectiveError, IrreversibleOperationError
 
 CONSTRAINT_TYPES = (None, "foreignkey", "primary", "unique", "check")
@@ -184,7 +184,7 @@ class CreateExcludeConstraintOp(AddConstraintOp):
         f.Field(
             "elements",
             lambda v, p: [[f.sql("e").encode(e, f"{p}[{i}]"), o] for i, (e, o) in enumerate(v)],
-            lambda d, p, t: _decode_elements(d, p),
+            lambda d, p, t: decode_exclude_elements(d, p),
             required=True,
         ),
         f.sql("where"),
@@ -223,25 +223,6 @@ class CreateExcludeConstraintOp(AddConstraintOp):
         self.deferrable = deferrable
         self.initially = initially
         self.using = using
-
-    @classmethod
-    def _from_fields(cls, values: dict[str, Any], kw: dict[str, Any]) -> CreateExcludeConstraintOp:
-        return cls(**values, **kw)
-
-
-def _decode_elements(data: Any, path: str) -> list[tuple[Any, str]]:
-    from mig.ops.errors import SerializationError
-
-    if not isinstance(data, list):
-        raise SerializationError(path, "expected a list of [sql, operator] pairs")
-    out = []
-    for i, pair in enumerate(data):
-        if not (
-            isinstance(pair, list) and len(pair) == 2 and all(isinstance(p, str) for p in pair)
-        ):
-            raise SerializationError(f"{path}[{i}]", "expected [sql, operator]")
-        out.append((pair[0], pair[1]))
-    return out
 
 
 class DropConstraintOp(MigrateOperation):

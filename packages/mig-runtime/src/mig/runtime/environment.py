@@ -104,8 +104,6 @@ class EnvironmentContext:
             "migration_lock_timeout": migration_lock_timeout,
             "sqlite_autobatch": sqlite_autobatch,
         }
-        if transactional_ddl is None:  # None: the dialect's own answer
-            del named["transactional_ddl"]
         opts.update(named)
         opts.update(kw)
         if output_buffer is not None:

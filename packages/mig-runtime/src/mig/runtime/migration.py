@@ -57,8 +57,6 @@ class MigrationContext:
             literal_binds=bool(self.opts.get("literal_binds", False)),
             context_opts=self.opts,
         )
-        if self.opts.get("transactional_ddl") is not None:
-            self.impl.transactional_ddl = bool(self.opts["transactional_ddl"])
         self.version_table = VersionTable(
             name=self.opts.get("version_table") or "mig_version",
             schema=self.opts.get("version_table_schema"),

@@ -389,18 +389,27 @@ def _decode_index(body: dict, path: str, types: Types) -> Index:
     return Index(body.get("name"), *exprs, unique=body.get("unique", False), **kw)
 
 
+def decode_exclude_elements(data: Any, path: str) -> list[tuple[str, str]]:
+    """EXCLUDE elements as written: a list of ``[sql, operator]`` string pairs."""
+    _expect(data, path, list, "a list of [sql, operator] pairs")
+    out = []
+    for i, pair in enumerate(data):
+        if not (
+            isinstance(pair, list) and len(pair) == 2 and all(isinstance(p, str) for p in pair)
+        ):
+            raise SerializationError(f"{path}[{i}]", "expected [sql, operator]")
+        out.append((pair[0], pair[1]))
+    return out
+
+
 def _decode_exclude(body: dict, path: str, types: Types) -> Any:
     from sqlalchemy.dialects.postgresql import ExcludeConstraint
 
     kwargs = _constraint_kwargs(body, path, {"elements", "using", "where"})
-    elements = _expect(body.get("elements"), f"{path}.elements", list, "a list of [sql, operator]")
-    pairs = []
-    for i, pair in enumerate(elements):
-        if not (
-            isinstance(pair, list) and len(pair) == 2 and all(isinstance(p, str) for p in pair)
-        ):
-            raise SerializationError(f"{path}.elements[{i}]", "expected [sql, operator]")
-        pairs.append((sa.text(pair[0]) if not pair[0].isidentifier() else pair[0], pair[1]))
+    pairs = [
+        (sql if sql.isidentifier() else sa.text(sql), operator)
+        for sql, operator in decode_exclude_elements(body.get("elements"), f"{path}.elements")
+    ]
     if "where" in body:
         kwargs["where"] = decode_sql(body["where"], f"{path}.where")
     return ExcludeConstraint(*pairs, using=body.get("using", "gist"), **kwargs)
