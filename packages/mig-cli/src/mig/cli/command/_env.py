@@ -1,0 +1,107 @@
+"""Running env.py for a command: the script directory, sys.path and the EnvironmentContext.
+
+Every command that touches the database goes through :func:`run_env`: it builds the
+EnvironmentContext with the command's plan function (``fn``), enters it, and executes the
+project's env.py, which connects and calls ``context.run_migrations()``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from mig.cli.config import Config
+from mig.cli.errors import UsageError, mask_passwords
+
+
+def script_directory(config: Config) -> Any:
+    """The project's ScriptDirectory (``script_location`` and friends from the config)."""
+    from mig.scripts import ScriptDirectory
+
+    return ScriptDirectory.from_config(config)
+
+
+def _sys_path_entries(config: Config) -> list[str]:
+    raw = config.get_main_option("prepend_sys_path")
+    if not raw:
+        return []
+    separator = config.get_main_option("path_separator") or config.get_main_option(
+        "version_path_separator"
+    )
+    if "\n" in raw:
+        parts = raw.splitlines()
+    elif separator in ("space", None, ""):
+        parts = raw.split()
+    else:
+        parts = raw.split({"os": os.pathsep, ":": ":", ";": ";"}.get(separator, os.pathsep))
+    here = config.here
+    return [os.path.normpath(os.path.join(here, p.strip())) for p in parts if p.strip()]
+
+
+@contextmanager
+def prepended_sys_path(config: Config) -> Iterator[None]:
+    """``prepend_sys_path`` entries (relative to the config's folder) on sys.path for the run."""
+    entries = [e for e in _sys_path_entries(config) if e not in sys.path]
+    sys.path[:0] = entries
+    try:
+        yield
+    finally:
+        for entry in entries:
+            if entry in sys.path:
+                sys.path.remove(entry)
+
+
+PlanFn = Callable[[tuple[str, ...], Any], Sequence[Any]]
+
+
+def run_env(
+    config: Config,
+    script: Any,
+    fn: PlanFn,
+    *,
+    as_sql: bool = False,
+    starting_rev: str | tuple[str, ...] | None = None,
+    destination_rev: str | None = None,
+    tag: str | None = None,
+    **extra: Any,
+) -> None:
+    """Execute env.py with an EnvironmentContext that runs ``fn``'s plan."""
+    from mig.runtime import EnvironmentContext
+
+    opts: dict[str, Any] = {"fn": fn, "as_sql": as_sql, "destination_rev": destination_rev}
+    if starting_rev is not None:
+        opts["starting_rev"] = starting_rev
+    if tag is not None:
+        opts["tag"] = tag
+    opts.update(extra)
+    from sqlalchemy import exc as sa_exc
+
+    with prepended_sys_path(config), EnvironmentContext(config, script, **opts):
+        try:
+            script.run_env()
+        except (sa_exc.OperationalError, sa_exc.InterfaceError) as exc:
+            # outside a step (a failing step is StepFailed): the database cannot be reached
+            reason = str(exc.orig or exc).strip().splitlines()[0]
+            url = config.get_main_option("sqlalchemy.url") or "the database"
+            raise UsageError(
+                f"cannot connect to {mask_passwords(url)}: {reason}; check sqlalchemy.url "
+                f"and that the server is running"
+            ) from exc
+
+
+def split_range(revision: str, *, as_sql: bool) -> tuple[str | None, str]:
+    """``start:end`` (offline only) into its two halves."""
+    if ":" not in revision:
+        return None, revision
+    if not as_sql:
+        raise UsageError(
+            f"revision range {revision!r} is only for --sql (offline) mode; "
+            f"online, the start is what the database holds"
+        )
+    start, _, end = revision.partition(":")
+    if not start or not end:
+        raise UsageError(f"revision range {revision!r}: expected START:END")
+    return start, end

@@ -1,0 +1,121 @@
+"""Commands that read the script directory: heads, branches, history, show.
+
+They never import a revision file (the graph comes from the cached headers); only
+``history --indicate-current`` and ranges naming ``current`` connect to the database.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mig.cli.command._env import script_directory
+from mig.cli.config import Config
+from mig.cli.errors import UsageError
+from mig.cli.output import emit, script_record
+
+
+def heads(
+    config: Config, verbose: bool = False, resolve_dependencies: bool = False, format: str = "text"
+) -> list[str]:
+    """Print the head revisions (with ``resolve_dependencies``: not counting depended-on ones)."""
+    script = script_directory(config)
+    rmap = script.revision_map
+    if resolve_dependencies:
+        found = [s for s in rmap if not s._all_nextrev]
+    else:
+        found = [rmap.script(r) for r in script.get_heads()]
+    emit(
+        config,
+        [script_record(s) for s in found],
+        [s.cmd_format(verbose) if verbose else f"{s.revision}{_labels(s)} (head)" for s in found],
+        format,
+    )
+    return [s.revision for s in found]
+
+
+def _labels(script: Any) -> str:
+    return f" ({', '.join(sorted(script.branch_labels))})" if script.branch_labels else ""
+
+
+def branches(config: Config, verbose: bool = False, format: str = "text") -> list[str]:
+    """Print the branch points and the revisions that leave each one."""
+    script = script_directory(config)
+    rmap = script.revision_map
+    points = [s for s in script.walk_revisions() if s.is_branch_point]
+    lines: list[str] = []
+    data = []
+    for point in points:
+        children = [rmap.script(r) for r in sorted(point.nextrev)]
+        lines.append(point.cmd_format(verbose))
+        lines.extend(f"    -> {child.cmd_format(False)}" for child in children)
+        data.append({**script_record(point), "branches": [c.revision for c in children]})
+    emit(config, data, lines, format)
+    return [p.revision for p in points]
+
+
+def _needs_database(spec: str | None) -> bool:
+    return spec is not None and (spec == "current" or spec[:1] in "+-")
+
+
+def _resolve_end(script: Any, spec: str | None, current: tuple[str, ...] | None, default: str):
+    if spec is None or spec == "":
+        return script.resolve(default)
+    if spec == "current":
+        assert current is not None
+        return current
+    return script.resolve(spec, current)
+
+
+def history(
+    config: Config,
+    rev_range: str | None = None,
+    verbose: bool = False,
+    indicate_current: bool = False,
+    format: str = "text",
+) -> list[str]:
+    """Print revisions newest first; ``rev_range`` is ``start:end`` (either may be empty,
+    ``current`` names the database's revision, ``-2`` counts from it)."""
+    script = script_directory(config)
+    start = end = None
+    if rev_range:
+        if ":" not in rev_range:
+            raise UsageError(
+                f"history range {rev_range!r}: expected START:END (either may be empty)"
+            )
+        start, _, end = rev_range.partition(":")
+        start, end = start or None, end or None
+    current: tuple[str, ...] | None = None
+    if indicate_current or _needs_database(start) or _needs_database(end):
+        from mig.cli.command.run import current_heads
+
+        current = current_heads(config)
+    uppers = _resolve_end(script, end, current, "heads")
+    lowers = _resolve_end(script, start, current, "base")
+    if len(lowers) > 1:
+        raise UsageError(f"history range start {start!r} names several revisions; pick one")
+    keep: set[str] = set()
+    lower = lowers[0] if lowers else "base"
+    for upper in uppers:
+        keep.update(s.revision for s in script.iterate_revisions(upper, lower, inclusive=True))
+    ordered = [s for s in script.walk_revisions() if s.revision in keep]
+    marks = set(current or ()) if indicate_current else set()
+    lines = []
+    for s in ordered:
+        line = s.cmd_format(verbose)
+        if s.revision in marks:
+            marked = f"{s.revision}{s._head_marks()}"
+            line = line.replace(marked, f"{marked} (current)", 1)
+        lines.append(line)
+    emit(config, [script_record(s, tuple(marks)) for s in ordered], lines, format)
+    return [s.revision for s in ordered]
+
+
+def show(config: Config, rev: str, format: str = "text") -> list[str]:
+    """Print one revision (or each of ``heads``) in full."""
+    script = script_directory(config)
+    found = script.get_revisions(rev)
+    if not found:
+        raise UsageError(f"{rev!r} names no revision (base is the empty database)")
+    data = [{**script_record(s), "doc": s.longdoc} for s in found]
+    emit(config, data if len(data) > 1 else data[0], [s.cmd_format(True) for s in found], format)
+    return [s.revision for s in found]

@@ -1,0 +1,210 @@
+"""Commands that change the database or read its state: upgrade, downgrade, stamp, current,
+ensure_version."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from mig.cli.command._env import run_env, script_directory, split_range
+from mig.cli.config import Config
+from mig.cli.errors import CheckFailed, UsageError
+from mig.cli.output import emit, script_record, with_progress
+
+
+def _progress_enabled(config: Config, sql: bool) -> bool:
+    return not sql and bool(getattr(config.cmd_opts, "progress", False))
+
+
+def _offline_start(script: Any, start: str | None) -> tuple[str, ...] | None:
+    """The version rows an offline run starts from (None: from an empty database)."""
+    if start is None:
+        return None
+    revisions = script.resolve(start)
+    return revisions or None
+
+
+def upgrade(config: Config, revision: str, sql: bool = False, tag: str | None = None) -> None:
+    """Upgrade to ``revision`` (``head``, ``heads``, an id or prefix, ``+2``, ``label@head``).
+
+    With ``sql`` the SQL is written instead of run; ``start:end`` picks the range.
+    """
+    script = script_directory(config)
+    start, destination = split_range(revision, as_sql=sql)
+    progress = _progress_enabled(config, sql)
+
+    def plan(heads: tuple[str, ...], ctx: Any) -> list[Any]:
+        return with_progress(script.plan_upgrade(heads, destination), progress)
+
+    run_env(
+        config,
+        script,
+        plan,
+        as_sql=sql,
+        starting_rev=_offline_start(script, start),
+        destination_rev=destination,
+        tag=tag,
+    )
+
+
+def downgrade(config: Config, revision: str, sql: bool = False, tag: str | None = None) -> None:
+    """Downgrade to ``revision`` (``base``, an id, ``-1``, ``label@-1``, ``label@base``)."""
+    script = script_directory(config)
+    start, destination = split_range(revision, as_sql=sql)
+    if sql and start is None:
+        raise UsageError(
+            "downgrade --sql needs the revision to start from: give START:END, e.g. head:base"
+        )
+    progress = _progress_enabled(config, sql)
+
+    def plan(heads: tuple[str, ...], ctx: Any) -> list[Any]:
+        return with_progress(script.plan_downgrade(heads, destination), progress)
+
+    run_env(
+        config,
+        script,
+        plan,
+        as_sql=sql,
+        starting_rev=_offline_start(script, start),
+        destination_rev=destination,
+        tag=tag,
+    )
+
+
+@dataclass(frozen=True)
+class StampStep:
+    """A step that runs no script and only moves the version rows (``stamp``)."""
+
+    revision: str
+    heads_before: frozenset[str]
+    heads_after: frozenset[str]
+    direction: str = "up"
+    doc: str = "stamp"
+    script: Any = field(default=None, repr=False)
+
+    def callable(self) -> Any:
+        return lambda **kw: None
+
+    def __str__(self) -> str:
+        before = ", ".join(sorted(self.heads_before)) or "<base>"
+        return f"stamp {before} -> {', '.join(sorted(self.heads_after)) or '<base>'}"
+
+
+def _stamp_rows(
+    script: Any, current: Sequence[str], targets: tuple[str, ...], purge: bool
+) -> tuple[frozenset[str], frozenset[str]]:
+    """Which rows a stamp replaces: those on the same lines of history as the targets.
+
+    A row for an unrelated branch stays (stamping one branch leaves the other alone); a row
+    the script directory does not know is an error unless ``purge`` empties the table.
+    """
+    before = frozenset(current)
+    if purge or not targets:
+        return before, frozenset(targets)
+    rmap = script.revision_map
+    unknown = [rev for rev in current if rev not in rmap]
+    if unknown:
+        raise UsageError(
+            f"the version table holds revision {unknown[0]!r}, which no script has; "
+            f"use `mig stamp --purge` to replace the table's contents"
+        )
+    related: set[str] = set()
+    for target in targets:
+        related |= rmap._ancestors([target])
+    for rev in current:
+        if set(rmap._ancestors([rev])) & set(targets):
+            related.add(rev)
+    kept = {rev for rev in current if rev not in related}
+    return before, frozenset(kept | set(targets))
+
+
+def stamp(
+    config: Config,
+    revision: str | Sequence[str],
+    sql: bool = False,
+    tag: str | None = None,
+    purge: bool = False,
+) -> None:
+    """Set the version table to ``revision`` (one or several) without running migrations."""
+    script = script_directory(config)
+    specs = [revision] if isinstance(revision, str) else list(revision)
+    start: str | None = None
+    if sql and len(specs) == 1 and ":" in specs[0]:
+        start, specs[0] = split_range(specs[0], as_sql=True)
+    for spec in specs:
+        if ":" in spec:
+            raise UsageError(f"stamp {spec!r}: a START:END range is only for --sql")
+    targets: list[str] = []
+    for spec in specs:
+        targets.extend(r for r in script.resolve(spec) if r not in targets)
+
+    def plan(heads: tuple[str, ...], ctx: Any) -> list[Any]:
+        before, after = _stamp_rows(script, heads, tuple(targets), purge)
+        if before == after:
+            return []
+        label = ", ".join(sorted(after)) or "base"
+        return [StampStep(label, before, after)]
+
+    run_env(
+        config,
+        script,
+        plan,
+        as_sql=sql,
+        starting_rev=_offline_start(script, start),
+        destination_rev=",".join(targets),
+        tag=tag,
+    )
+
+
+def _read_heads(config: Config, script: Any) -> tuple[str, ...]:
+    seen: list[tuple[str, ...]] = []
+
+    def plan(heads: tuple[str, ...], ctx: Any) -> list[Any]:
+        seen.append(tuple(heads))
+        return []
+
+    run_env(config, script, plan)
+    if not seen:
+        raise UsageError(
+            "env.py did not call context.run_migrations(), so the database was not read"
+        )
+    return seen[0]
+
+
+def current_heads(config: Config) -> tuple[str, ...]:
+    """The revisions the database's version table holds."""
+    return _read_heads(config, script_directory(config))
+
+
+def current(
+    config: Config, verbose: bool = False, check_heads: bool = False, format: str = "text"
+) -> tuple[str, ...]:
+    """Print the database's revision(s); ``check_heads`` fails unless they are the heads."""
+    script = script_directory(config)
+    heads = _read_heads(config, script)
+    rmap = script.revision_map
+    records = []
+    lines = []
+    for rev in heads:
+        if rev in rmap:
+            s = rmap.script(rev)
+            records.append(script_record(s, heads))
+            lines.append(s.cmd_format(verbose) if verbose else f"{rev}{s._head_marks()}")
+        else:
+            records.append({"revision": rev, "unknown": True})
+            lines.append(f"{rev} (not in the script directory)")
+    up_to_date = set(heads) == set(script.get_heads())
+    emit(config, {"current": records, "up_to_date": up_to_date}, lines, format)
+    if check_heads and not up_to_date:
+        raise CheckFailed(
+            f"the database is at {', '.join(heads) or 'base'}, not at the head(s) "
+            f"{', '.join(script.get_heads())}: run `mig upgrade heads`"
+        )
+    return heads
+
+
+def ensure_version(config: Config, sql: bool = False) -> None:
+    """Create the version table if it does not exist yet."""
+    script = script_directory(config)
+    run_env(config, script, lambda heads, ctx: [], as_sql=sql)

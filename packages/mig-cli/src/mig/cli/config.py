@@ -1,0 +1,273 @@
+"""Config: the project's mig settings, from ``mig.ini``, ``[tool.mig]`` in pyproject.toml, or both.
+
+Alembic users know the shape: a main section (``[mig]``, or another chosen with ``-n``)
+holding ``script_location``, ``sqlalchemy.url`` and friends, other sections for
+post-write hooks and logging, ``%(here)s`` meaning the config file's folder. A project may
+instead (or as well) keep the same keys in ``[tool.mig]`` of its pyproject.toml; when both
+exist the ini file wins key by key, so a deploy can override what the repository ships.
+
+Config is also a Python API: a framework can build one in code, ``set_main_option`` the URL,
+put live objects in ``attributes`` (a connection, say) for env.py to pick up, and call
+``mig.cli.command.upgrade(config, "head")``.
+"""
+
+from __future__ import annotations
+
+import configparser
+import os
+import sys
+import tomllib
+from argparse import Namespace
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, TextIO
+
+from mig.cli.errors import ConfigFileError
+
+#: environment variable naming the config file when ``-c`` is not given
+CONFIG_ENV_VAR = "MIG_CONFIG"
+DEFAULT_INI = "mig.ini"
+DEFAULT_SECTION = "mig"
+PYPROJECT = "pyproject.toml"
+
+#: pyproject list values joined into the one string an ini file would hold
+_LIST_JOINERS: dict[str, str] = {
+    "version_locations": "\n",
+    "prepend_sys_path": "\n",
+}
+
+
+class Config:
+    """One project's configuration, as commands and env.py see it.
+
+    ``file_`` is the ini file (None: none); ``toml_file`` the pyproject.toml whose
+    ``[tool.mig]`` table is read (None: none). ``cmd_opts`` holds the parsed command line
+    (``-x`` values among them), ``attributes`` whatever code wants to hand to env.py.
+    """
+
+    def __init__(
+        self,
+        file_: str | os.PathLike[str] | None = None,
+        ini_section: str = DEFAULT_SECTION,
+        *,
+        toml_file: str | os.PathLike[str] | None = None,
+        cmd_opts: Namespace | None = None,
+        attributes: Mapping[str, Any] | None = None,
+        stdout: TextIO | None = None,
+        config_args: Mapping[str, str] | None = None,
+    ) -> None:
+        self.config_file_name: str | None = str(file_) if file_ is not None else None
+        self.toml_file_name: str | None = str(toml_file) if toml_file is not None else None
+        self.config_ini_section = ini_section
+        self.cmd_opts = cmd_opts if cmd_opts is not None else Namespace()
+        self.attributes: dict[str, Any] = dict(attributes or {})
+        self.stdout = stdout
+        self._config_args = dict(config_args or {})
+        self._ini = self._read_ini()
+        self._toml_main, self._toml_sections = self._read_toml()
+
+    # -- reading ----------------------------------------------------------------------------
+
+    @property
+    def here(self) -> str:
+        """The folder of the config file (ini first, then pyproject), or the current one."""
+        for name in (self.config_file_name, self.toml_file_name):
+            if name is not None:
+                return str(Path(name).resolve().parent)
+        return os.getcwd()
+
+    def _read_ini(self) -> configparser.ConfigParser:
+        parser = configparser.ConfigParser()
+        if self.config_file_name is None:
+            parser.add_section(self.config_ini_section)
+            return parser
+        path = Path(self.config_file_name)
+        if not path.is_file():
+            raise ConfigFileError(
+                f"no config file {self.config_file_name}: run `mig init DIR` to create one, "
+                f"or point -c / ${CONFIG_ENV_VAR} at it"
+            )
+        try:
+            parser.read(path, encoding="utf-8")
+        except configparser.Error as exc:
+            first = str(exc).splitlines()[0]
+            raise ConfigFileError(f"{self.config_file_name}: cannot be read: {first}") from None
+        if not parser.has_section(self.config_ini_section):
+            if self.toml_file_name is None:
+                raise ConfigFileError(
+                    f"{self.config_file_name} has no [{self.config_ini_section}] section"
+                )
+            parser.add_section(self.config_ini_section)
+        return parser
+
+    def _read_toml(self) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+        if self.toml_file_name is None:
+            return {}, {}
+        path = Path(self.toml_file_name)
+        try:
+            with path.open("rb") as fh:
+                data = tomllib.load(fh)
+        except FileNotFoundError:
+            raise ConfigFileError(f"no file {self.toml_file_name}") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigFileError(f"{self.toml_file_name}: not valid TOML: {exc}") from None
+        table = data.get("tool", {}).get("mig")
+        if table is None:
+            return {}, {}
+        if not isinstance(table, dict):
+            raise ConfigFileError(f"{self.toml_file_name}: [tool.mig] must be a table")
+        main: dict[str, str] = {}
+        sections: dict[str, dict[str, str]] = {}
+        for key, value in table.items():
+            if key == "post_write_hooks":
+                sections[key] = self._flatten_hooks(value)
+            elif isinstance(value, dict):
+                sections[key] = {k: self._toml_text(f"{key}.{k}", v) for k, v in value.items()}
+            else:
+                main[key] = self._toml_text(key, value)
+        return main, sections
+
+    def _flatten_hooks(self, value: Any) -> dict[str, str]:
+        """``[[tool.mig.post_write_hooks]]`` tables as the flat section an ini file holds."""
+        where = f"{self.toml_file_name}: [[tool.mig.post_write_hooks]]"
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise ConfigFileError(f"{where} must be an array of tables")
+        flat: dict[str, str] = {}
+        names: list[str] = []
+        for hook in value:
+            name = hook.get("name")
+            if not isinstance(name, str) or not name:
+                raise ConfigFileError(f"{where}: every hook needs a name")
+            names.append(name)
+            for key, option in hook.items():
+                if key != "name":
+                    where_key = f"post_write_hooks.{name}.{key}"
+                    flat[f"{name}.{key}"] = self._toml_text(where_key, option)
+        flat["hooks"] = ", ".join(names)
+        return flat
+
+    def _toml_text(self, key: str, value: Any) -> str:
+        if isinstance(value, bool):
+            text = "true" if value else "false"
+        elif isinstance(value, int | float | str):
+            text = str(value)
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            text = _LIST_JOINERS.get(key.rsplit(".", 1)[-1], "\n").join(value)
+        else:
+            raise ConfigFileError(
+                f"{self.toml_file_name}: [tool.mig] {key} must be a string, number, boolean "
+                f"or list of strings"
+            )
+        return text.replace("%(here)s", self.here)
+
+    def get_main_option(self, name: str, default: str | None = None) -> str | None:
+        """A key of the main section (ini first, then ``[tool.mig]``), interpolated."""
+        return self.get_section_option(self.config_ini_section, name, default)
+
+    def get_section_option(self, section: str, name: str, default: str | None = None) -> str | None:
+        if self._ini.has_section(section) and self._ini.has_option(section, name):
+            return self._ini_value(section, name)
+        source = self._toml_main if section == self.config_ini_section else None
+        if source is None:
+            source = self._toml_sections.get(section, {})
+        if name in source:
+            return source[name]
+        if name == "version_path_separator" and "version_locations" in self._toml_main:
+            return "newline"  # pyproject lists are joined with newlines
+        return default
+
+    def _ini_value(self, section: str, name: str) -> str:
+        try:
+            return self._ini.get(section, name, vars={"here": self.here, **self._config_args})
+        except configparser.InterpolationError as exc:
+            raise ConfigFileError(
+                f"{self.config_file_name}: [{section}] {name}: bad %-interpolation "
+                f"({str(exc).splitlines()[0]}); write a literal % as %%"
+            ) from None
+
+    def get_section(self, name: str, default: Any = None) -> dict[str, str] | Any:
+        """A whole section as a dict (for ``engine_from_config`` and hooks), or ``default``."""
+        merged: dict[str, str] = {}
+        if name == self.config_ini_section:
+            merged.update(self._toml_main)
+        merged.update(self._toml_sections.get(name, {}))
+        if self._ini.has_section(name):
+            for key in self._ini.options(name):
+                merged[key] = self._ini_value(name, key)
+        if not merged and not self._ini.has_section(name) and name not in self._toml_sections:
+            return default
+        return merged
+
+    def sections(self) -> list[str]:
+        names = list(self._ini.sections())
+        names += [s for s in self._toml_sections if s not in names]
+        return names
+
+    # -- writing (in memory) ----------------------------------------------------------------
+
+    def set_main_option(self, name: str, value: str) -> None:
+        """Set a main-section key for this run (``%(here)s`` is interpolated; ``%%`` for %)."""
+        self.set_section_option(self.config_ini_section, name, value)
+
+    def set_section_option(self, section: str, name: str, value: str) -> None:
+        if not self._ini.has_section(section):
+            self._ini.add_section(section)
+        self._ini.set(section, name, value)
+
+    def remove_main_option(self, name: str) -> None:
+        self._ini.remove_option(self.config_ini_section, name)
+        self._toml_main.pop(name, None)
+
+    # -- output -----------------------------------------------------------------------------
+
+    def print_stdout(self, text: str, *args: Any) -> None:
+        """Print a line for the user (what env.py and commands use for messages)."""
+        out = self.stdout or sys.stdout
+        out.write((text % args if args else text) + "\n")
+
+    def __repr__(self) -> str:
+        files = [f for f in (self.config_file_name, self.toml_file_name) if f]
+        return f"Config({', '.join(files) or 'in memory'}, section={self.config_ini_section!r})"
+
+
+def find_config(
+    config_file: str | None = None,
+    name: str = DEFAULT_SECTION,
+    cwd: str | os.PathLike[str] | None = None,
+    **kw: Any,
+) -> Config:
+    """The project's Config, as the ``mig`` command finds it.
+
+    ``-c FILE`` (or ``$MIG_CONFIG``) names the file: an ``.toml`` file is read as
+    pyproject, anything else as ini. Without one, ``mig.ini`` in the current folder, and
+    ``pyproject.toml`` there if it has ``[tool.mig]``; both are read when both exist.
+    """
+    base = Path(cwd) if cwd is not None else Path.cwd()
+    explicit = config_file or os.environ.get(CONFIG_ENV_VAR) or None
+    if explicit:
+        path = Path(explicit)
+        if not path.is_absolute():
+            path = base / path
+        if path.suffix == ".toml":
+            return Config(None, name, toml_file=path, **kw)
+        return Config(path, name, **kw)
+    ini = base / DEFAULT_INI
+    pyproject = base / PYPROJECT
+    toml_file = pyproject if _has_tool_mig(pyproject) else None
+    if ini.is_file() or toml_file is not None:
+        return Config(ini if ini.is_file() else None, name, toml_file=toml_file, **kw)
+    raise ConfigFileError(
+        f"no {DEFAULT_INI} or pyproject.toml with [tool.mig] in {base}: run `mig init DIR` "
+        f"to create one, or point -c / ${CONFIG_ENV_VAR} at it"
+    )
+
+
+def _has_tool_mig(path: Path) -> bool:
+    if not path.is_file():
+        return False
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError):
+        return False
+    return isinstance(data.get("tool", {}).get("mig"), dict)
