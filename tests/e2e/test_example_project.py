@@ -41,3 +41,38 @@ def test_quick_start_script_prints_the_chain_in_order() -> None:
         "add_column",
         "create_index",
     ]
+
+
+def test_quick_start_upgrades_the_example_with_the_mig_command(tmp_path: Path) -> None:
+    """README Quick start line 1, on a copy of the example (the repository stays clean)."""
+    import shutil
+
+    import sqlalchemy as sa
+
+    project = tmp_path / "blog"
+    shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns("*.db", "*.mig-lock"))
+    mig = str(Path(sys.executable).with_name("mig"))
+
+    def run(*args: str) -> str:
+        return subprocess.run(
+            [mig, *args], cwd=project, check=True, capture_output=True, text=True
+        ).stdout
+
+    out = run("upgrade", "head")
+    assert out.splitlines()[-1].startswith("[3/3] upgrade 3c4d5e6f7a8b add published flag")
+    assert run("history", "--indicate-current").splitlines()[0] == (
+        "2b3c4d5e6f7a -> 3c4d5e6f7a8b (head) (current), add published flag to posts"
+    )
+    eng = sa.create_engine(f"sqlite:///{project / 'blog.db'}")
+    try:
+        columns = {c["name"] for c in sa.inspect(eng).get_columns("posts")}
+        assert "published" in columns
+        with eng.connect() as conn:
+            assert conn.exec_driver_sql("SELECT count(*) FROM authors").scalar() > 0
+    finally:
+        eng.dispose()
+    assert run("upgrade", "head") == ""  # nothing left to do
+    run("downgrade", "base")
+    eng = sa.create_engine(f"sqlite:///{project / 'blog.db'}")
+    assert set(sa.inspect(eng).get_table_names()) == {"mig_version"}
+    eng.dispose()
