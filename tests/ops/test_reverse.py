@@ -197,3 +197,24 @@ def test_irreversible_directive_names_itself(directive, op_name, words) -> None:
     assert info.value.op_name == op_name
     assert str(info.value).startswith(f"{op_name} cannot be reversed: ")
     assert words in str(info.value)
+
+
+def test_from_table_keeps_a_named_primary_key_on_its_columns() -> None:
+    """A named PK is restated by column name: the new table's column stays the key (SERIAL)."""
+    import sqlalchemy as sa
+    from sqlalchemy.dialects import postgresql
+    from sqlalchemy.schema import CreateTable
+
+    from mig.ops import CreateTableOp
+
+    t = sa.Table(
+        "t",
+        sa.MetaData(),
+        sa.Column("id", sa.Integer),
+        sa.Column("x", sa.Integer),
+        sa.PrimaryKeyConstraint("id", name="pk_t"),
+    )
+    op = CreateTableOp.from_table(t)
+    assert op.table.c.id.primary_key and op.table.primary_key.name == "pk_t"
+    ddl = str(CreateTable(op.table).compile(dialect=postgresql.dialect()))
+    assert "id SERIAL NOT NULL" in ddl and "CONSTRAINT pk_t PRIMARY KEY (id)" in ddl

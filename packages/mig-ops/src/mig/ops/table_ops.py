@@ -20,6 +20,12 @@ def _copy_item(item: SchemaItem) -> SchemaItem:
     if isinstance(item, sa.Index):
         exprs = [e.name if isinstance(e, sa.Column) else e for e in item.expressions]
         return sa.Index(item.name, *exprs, unique=bool(item.unique), **item.dialect_kwargs)
+    if isinstance(item, sa.PrimaryKeyConstraint):
+        # by column name: a copy bound to the source table's Column objects would leave the
+        # new table's columns without primary_key (and so without SERIAL/AUTO_INCREMENT)
+        return sa.PrimaryKeyConstraint(
+            *[c.name for c in item.columns], name=item.name, **item.dialect_kwargs
+        )
     return item._copy() if hasattr(item, "_copy") else item
 
 
