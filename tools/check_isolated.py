@@ -3,7 +3,9 @@
 Proves the install stands on its own: every module of the package imports, the mig packages
 outside its edges are absent, and no third-party distribution beyond the allowed ones is
 installed. For mig-ops it also records, reverses and JSON round-trips every built-in
-directive, which is what an ops-only tool does.
+directive, which is what an ops-only tool does. For mig-autogen (and mig-cli, which brings
+it) it runs the ``mig-diff`` console script on two SQLite files, one with an extra table,
+which is what the autogen-only install is for.
 
 Usage: python tools/check_isolated.py PACKAGE   (ops, ddl, scripts, runtime, autogen, cli)
 """
@@ -15,7 +17,10 @@ import importlib.metadata
 import importlib.util
 import pkgutil
 import re
+import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 CLOSURE = {
     "ops": {"ops"},
@@ -39,6 +44,43 @@ def _norm(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
+def check_mig_diff() -> list[str]:
+    """Run ``mig-diff`` as a user would: exit 1 and the extra table reported, then exit 0."""
+    import sqlalchemy as sa
+
+    script = Path(sys.executable).with_name("mig-diff")
+    if not script.exists():
+        return [f"the mig-diff console script is missing ({script})"]
+    problems: list[str] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        urls = {name: f"sqlite:///{Path(tmp) / name}.db" for name in ("model", "database")}
+        for name, url in urls.items():
+            md = sa.MetaData()
+            sa.Table("users", md, sa.Column("id", sa.Integer, primary_key=True))
+            if name == "model":
+                sa.Table("extra", md, sa.Column("id", sa.Integer, primary_key=True))
+            engine = sa.create_engine(url)
+            md.create_all(engine)
+            engine.dispose()
+        runs = [
+            ([urls["model"], urls["database"]], 1, "+ create table extra: 1 column: id"),
+            (["--format", "sql", urls["model"], urls["database"]], 1, "CREATE TABLE extra ("),
+            ([urls["model"], urls["model"]], 0, "No differences between"),
+            (["no_such_module:metadata", urls["model"]], 2, "cannot import module"),
+        ]
+        for args, code, expected in runs:
+            proc = subprocess.run([str(script), *args], capture_output=True, text=True)
+            output = proc.stdout + proc.stderr
+            if proc.returncode != code or expected not in output:
+                problems.append(
+                    f"mig-diff {' '.join(args)}: exit {proc.returncode} (expected {code}), "
+                    f"output {output.strip()!r} lacks {expected!r}"
+                )
+            else:
+                print(f"mig-diff {' '.join(args)}: exit {code} ok")
+    return problems
+
+
 def main(package: str) -> int:
     problems: list[str] = []
     root = importlib.import_module(f"mig.{package}")
@@ -59,6 +101,8 @@ def main(package: str) -> int:
         from mig.ops.selfcheck import check_every_directive
 
         print(check_every_directive())
+    if package in ("autogen", "cli"):
+        problems += check_mig_diff()
     for line in problems:
         print(f"isolated-mig-{package}: {line}", file=sys.stderr)
     if not problems:

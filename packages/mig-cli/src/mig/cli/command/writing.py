@@ -105,7 +105,8 @@ def revision(
         config.print_stdout(f"Generating {written.path} ... done")
         return [written]
     glue = _autogen_glue()
-    produced: list[tuple[Any, dict[str, Any]]] = []
+    directives: list[Any] = []
+    contexts: list[Any] = []
 
     def plan(heads: tuple[str, ...], ctx: Any) -> list[Any]:
         if autogenerate and set(heads) != set(script.get_heads()):
@@ -114,16 +115,19 @@ def revision(
                 f"{', '.join(script.get_heads()) or 'base'}: run `mig upgrade heads` before "
                 f"autogenerating"
             )
-        for ms in glue.build_revision_scripts(
-            ctx,
-            autogenerate=autogenerate,
-            process_revision_directives=process_revision_directives,
-            **details,
-        ):
-            produced.append((ms, glue.template_args(ms, ctx)))
+        # env.py runs once per database (multidb): each run adds its ops to the same script
+        result = glue.build_revision_scripts(
+            ctx, autogenerate=autogenerate, revision=heads, scripts=directives or None, **details
+        )
+        directives[:] = result
+        contexts.append(ctx)
         return []
 
     run_env(config, script, plan, as_sql=sql)
+    ctx = contexts[-1] if contexts else None
+    if process_revision_directives is not None:
+        process_revision_directives(ctx, tuple(script.get_heads()), directives)
+    produced = [(ms, glue.template_args(ms, ctx)) for ms in directives]
     written_scripts = []
     for ms, args in produced:
         written = script.generate_revision(
@@ -137,8 +141,25 @@ def revision(
             **args,
         )
         config.print_stdout(f"Generating {written.path} ... done")
+        if autogenerate:
+            _warn_risky_ops(config, ms, written, ctx)
         written_scripts.append(written)
     return written_scripts
+
+
+def _warn_risky_ops(config: Config, ms: Any, written: Any, ctx: Any) -> None:
+    """Print what ``mig lint`` would report on the ops autogenerate just wrote."""
+    from mig.cli.command.lint import lint_config
+    from mig.cli.lint import format_text, lint_directives
+
+    dialect = getattr(getattr(ctx, "dialect", None), "name", None)
+    report = lint_directives(
+        ms.upgrade_ops, revision=written.revision, dialect=dialect, config=lint_config(config)
+    )
+    if report.findings:
+        config.print_stdout(f"  review before applying ({written.path}):")
+        for line in format_text(report, summary=False).splitlines():
+            config.print_stdout(f"    {line}")
 
 
 def merge(

@@ -1,0 +1,403 @@
+"""Indexes and unique constraints, compared together because databases blur the two.
+
+Each side is turned into a list of ``Entry`` (kind, name, columns or expressions, unique,
+PostgreSQL ``WHERE``/method). The quirks of each database are settled first:
+
+- PostgreSQL reports a unique constraint twice (the constraint and the index behind it):
+  the index is dropped from the list (``duplicates_constraint``).
+- MySQL/MariaDB have no unique constraint apart from a unique index: both sides' unique
+  constraints are compared as unique indexes, and the database's double report
+  (``duplicates_index``) is dropped.
+- MySQL/MariaDB create an index for a foreign key that has none: a database index the
+  model lacks is left alone while a foreign key (kept, or in the model) still needs it.
+- SQLite and unnamed model constraints: an entry without a name is matched by what it
+  covers instead of by name.
+- PostgreSQL expression and partial indexes: columns, uniqueness and method are compared;
+  an expression or ``WHERE`` clause that reads differently after loose normalisation may
+  only be spelled differently by the database, so it is reported as a warning, not a
+  change.
+
+Entries present on one side only become create/drop directives; entries that changed
+become a drop and a create (in that order, so a name can be reused).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+
+from mig import ops
+from mig.autogen.compare.computed import expression_text, normalize_sql
+from mig.autogen.compare.reflect import index_columns, index_kwargs
+from mig.autogen.compare.registry import comparator
+from mig.autogen.compare.state import TableDiff
+from mig.autogen.context import AutogenContext
+
+MYSQL = ("mysql", "mariadb")
+
+
+@dataclass
+class Entry:
+    kind: str  # "index" or "unique"
+    name: str | None
+    columns: tuple[str, ...]
+    """Column names, or ``"expr:<normalised sql>"`` for an expression."""
+    unique: bool
+    where: str | None = None
+    using: str | None = None
+    source: str = "model"
+    obj: Any = None
+    """The model's Index/UniqueConstraint, or the reflected dictionary."""
+    raw_expressions: list[str] = field(default_factory=list)
+
+    @property
+    def signature(self) -> tuple[Any, ...]:
+        return (self.kind, self.columns, self.unique)
+
+    @property
+    def has_expressions(self) -> bool:
+        return any(c.startswith("expr:") for c in self.columns)
+
+
+def model_name(obj: Any) -> str | None:
+    """The name a model object has (a naming convention's result included), or None."""
+    name = obj.name
+    return str(name) if isinstance(name, str) else None
+
+
+def _model_index(ctx: AutogenContext, index: sa.Index) -> Entry:
+    cols: list[str] = []
+    raw: list[str] = []
+    for expr in index.expressions:
+        if isinstance(expr, sa.Column):
+            cols.append(expr.name)
+        elif isinstance(expr, str):
+            cols.append(expr)
+        else:
+            text = expression_text(ctx, expr)
+            raw.append(text)
+            cols.append("expr:" + normalize_sql(text))
+    where = index.dialect_options["postgresql"].get("where") if _pg(ctx) else None
+    using = index.dialect_options["postgresql"].get("using") if _pg(ctx) else None
+    return Entry(
+        "index",
+        model_name(index),
+        tuple(cols),
+        bool(index.unique),
+        where=None if where is None else expression_text(ctx, where),
+        using=(using or "btree") if _pg(ctx) else None,
+        obj=index,
+        raw_expressions=raw,
+    )
+
+
+def _model_unique(ctx: AutogenContext, constraint: sa.UniqueConstraint) -> Entry:
+    kind = "index" if _mysql(ctx) else "unique"
+    return Entry(
+        kind,
+        model_name(constraint),
+        tuple(c.name for c in constraint.columns),
+        True,
+        using="btree" if _pg(ctx) and kind == "index" else None,
+        obj=constraint,
+    )
+
+
+def _reflected_index(ctx: AutogenContext, info: dict[str, Any]) -> Entry:
+    cols: list[str] = []
+    raw: list[str] = []
+    for item in index_columns(info):
+        if isinstance(item, str):
+            cols.append(item)
+        else:
+            raw.append(item.text)
+            cols.append("expr:" + normalize_sql(item.text))
+    options = info.get("dialect_options") or {}
+    return Entry(
+        "index",
+        info.get("name"),
+        tuple(cols),
+        bool(info.get("unique")),
+        where=options.get("postgresql_where"),
+        using=(options.get("postgresql_using") or "btree") if _pg(ctx) else None,
+        source="database",
+        obj=info,
+        raw_expressions=raw,
+    )
+
+
+def _reflected_unique(info: dict[str, Any]) -> Entry:
+    return Entry(
+        "unique",
+        info.get("name"),
+        tuple(info["column_names"]),
+        True,
+        source="database",
+        obj=info,
+    )
+
+
+def _pg(ctx: AutogenContext) -> bool:
+    return ctx.dialect is not None and ctx.dialect.name == "postgresql"
+
+
+def _mysql(ctx: AutogenContext) -> bool:
+    return ctx.dialect is not None and ctx.dialect.name in MYSQL
+
+
+def model_entries(ctx: AutogenContext, diff: TableDiff) -> list[Entry]:
+    out: list[Entry] = []
+    for index in sorted(diff.model.indexes, key=lambda i: str(i.name)):
+        entry = _model_index(ctx, index)
+        if ctx.run_object_filters(index, entry.name, "index", False, None):
+            out.append(entry)
+    uniques = [c for c in diff.model.constraints if isinstance(c, sa.UniqueConstraint)]
+    for constraint in sorted(uniques, key=lambda c: str(c.name)):
+        entry = _model_unique(ctx, constraint)
+        if ctx.run_object_filters(constraint, entry.name, "unique_constraint", False, None):
+            out.append(entry)
+    return out
+
+
+def _rename_columns(entry: Entry, diff: TableDiff) -> Entry:
+    if diff.column_renames:
+        entry.columns = tuple(
+            c if c.startswith("expr:") else diff.model_name(c) for c in entry.columns
+        )
+    return entry
+
+
+def reflected_entries(ctx: AutogenContext, diff: TableDiff) -> list[Entry]:
+    reflected = diff.reflected
+    parents = diff.parent_names
+    out: list[Entry] = []
+    for info in reflected.indexes:
+        if info.get("duplicates_constraint"):
+            continue
+        if not ctx.run_name_filters(info.get("name"), "index", parents):
+            continue
+        out.append(_rename_columns(_reflected_index(ctx, info), diff))
+    for info in reflected.unique_constraints:
+        if info.get("duplicates_index") or _mysql(ctx):
+            continue
+        if not ctx.run_name_filters(info.get("name"), "unique_constraint", parents):
+            continue
+        out.append(_rename_columns(_reflected_unique(info), diff))
+    return out
+
+
+def _match(
+    model: list[Entry], conn: list[Entry]
+) -> tuple[list[tuple[Entry, Entry]], list[Entry], list[Entry]]:
+    """Pair entries by name, then unnamed ones by what they cover."""
+    pairs: list[tuple[Entry, Entry]] = []
+    conn_by_name = {e.name: e for e in conn if e.name is not None}
+    left_model: list[Entry] = []
+    for entry in model:
+        other = conn_by_name.pop(entry.name, None) if entry.name is not None else None
+        if other is not None:
+            pairs.append((entry, other))
+        else:
+            left_model.append(entry)
+    left_conn = [e for e in conn if e.name is None or e.name in conn_by_name]
+    still_model: list[Entry] = []
+    for entry in left_model:
+        other = next(
+            (
+                c
+                for c in left_conn
+                if c.signature == entry.signature and (entry.name is None or c.name is None)
+            ),
+            None,
+        )
+        if other is not None:
+            left_conn.remove(other)
+            pairs.append((entry, other))
+        else:
+            still_model.append(entry)
+    return pairs, still_model, left_conn
+
+
+def _differences(ctx: AutogenContext, diff: TableDiff, model: Entry, conn: Entry) -> list[str]:
+    """What differs between two entries of one name; uncomparable parts are warned about."""
+    where = f"{diff.name}.{model.name or conn.name}"
+    found: list[str] = []
+    if model.kind != conn.kind:
+        found.append(f"{conn.kind} -> {model.kind}")
+    if model.unique != conn.unique:
+        found.append(f"unique {conn.unique} -> {model.unique}")
+    if len(model.columns) != len(conn.columns):
+        found.append("columns")
+    else:
+        plain_differs = any(
+            m != c
+            for m, c in zip(model.columns, conn.columns, strict=True)
+            if not (m.startswith("expr:") and c.startswith("expr:"))
+        )
+        if plain_differs:
+            found.append("columns")
+        elif model.columns != conn.columns:
+            ctx.warn(
+                f"index {where}: its expressions read {conn.raw_expressions!r} in the "
+                f"database and {model.raw_expressions!r} in the model; they may be the same "
+                "expression spelled differently, so no change is generated (drop and create "
+                "the index by hand if it did change)"
+            )
+    if (model.where is None) != (conn.where is None):
+        found.append("where")
+    elif model.where is not None and normalize_sql(model.where) != normalize_sql(conn.where or ""):
+        ctx.warn(
+            f"index {where}: its WHERE clause reads {conn.where!r} in the database and "
+            f"{model.where!r} in the model; no change is generated"
+        )
+    if model.using != conn.using and model.kind == conn.kind == "index":
+        found.append("using")
+    return found
+
+
+def _fk_needs(ctx: AutogenContext, diff: TableDiff, entry: Entry) -> bool:
+    """MySQL: whether a foreign key (kept, or in the model) relies on this index."""
+    if not _mysql(ctx) or entry.kind != "index" or entry.has_expressions:
+        return False
+    dropped = {id(fk) for fk in diff.dropped_fks}
+    covered: list[tuple[str, ...]] = [
+        tuple(diff.model_name(c) for c in fk["constrained_columns"])
+        for fk in diff.reflected.foreign_keys
+        if id(fk) not in dropped
+    ]
+    covered += [tuple(c.name for c in fkc.columns) for fkc in diff.model.foreign_key_constraints]
+    return any(entry.columns[: len(cols)] == cols for cols in covered if cols)
+
+
+# -- directives ---------------------------------------------------------------------------
+
+
+def _generated_name(ctx: AutogenContext, prefix: str, table: str, columns: tuple[str, ...]) -> str:
+    name = "_".join([prefix, table, *[re.sub(r"\W", "", c) for c in columns]])
+    limit = getattr(ctx.dialect, "max_identifier_length", None) or 63
+    return name[:limit]
+
+
+def index_op(
+    ctx: AutogenContext, index: sa.Index, table_name: str, schema: str | None
+) -> ops.CreateIndexOp:
+    """create_index for a model index; expressions and ``WHERE`` become SQL text.
+
+    The model's expressions are bound to the model's Table; as text (what the database
+    will store anyway) the directive stands alone, as Alembic renders them.
+    """
+    columns: list[Any] = []
+    for expr in index.expressions:
+        if isinstance(expr, sa.Column):
+            columns.append(expr.name)
+        elif isinstance(expr, str):
+            columns.append(expr)
+        else:
+            columns.append(sa.text(expression_text(ctx, expr)))
+    kw = dict(index.dialect_kwargs)
+    for key, value in list(kw.items()):
+        if key.endswith("_where") and value is not None and not isinstance(value, str):
+            kw[key] = sa.text(expression_text(ctx, value))
+    return ops.CreateIndexOp(
+        None if index.name is None else str(index.name),
+        table_name,
+        columns,
+        schema=schema,
+        unique=bool(index.unique),
+        **kw,
+    )
+
+
+def create_op(ctx: AutogenContext, diff: TableDiff, entry: Entry) -> ops.MigrateOperation:
+    obj = entry.obj
+    if isinstance(obj, sa.Index):
+        return index_op(ctx, obj, diff.name, diff.schema)
+    name = entry.name or _generated_name(ctx, "uq", diff.name, entry.columns)
+    kw = dict(obj.dialect_kwargs)
+    for option in ("deferrable", "initially"):
+        if getattr(obj, option, None) is not None:
+            kw[option] = getattr(obj, option)
+    return ops.CreateUniqueConstraintOp(
+        name, diff.name, list(entry.columns), schema=diff.schema, **kw
+    )
+
+
+def drop_op(diff: TableDiff, entry: Entry) -> ops.MigrateOperation:
+    info = entry.obj
+    assert entry.name is not None
+    if entry.kind == "unique":
+        restore = ops.CreateUniqueConstraintOp(
+            entry.name, diff.name, list(info["column_names"]), schema=diff.schema
+        )
+        return ops.DropConstraintOp(
+            entry.name, diff.name, type_="unique", schema=diff.schema, restore=restore
+        )
+    restore_index = ops.CreateIndexOp(
+        entry.name,
+        diff.name,
+        index_columns(info),
+        schema=diff.schema,
+        unique=bool(info.get("unique")),
+        **index_kwargs(info),
+    )
+    return ops.DropIndexOp(entry.name, diff.name, schema=diff.schema, restore=restore_index)
+
+
+def _object_for_filter(ctx: AutogenContext, diff: TableDiff, entry: Entry) -> Any:
+    if ctx.opts["include_object"] is None:
+        return None
+    from mig.autogen.compare.tables import ctx_reflection_metadata
+
+    table = diff.reflected.table(ctx_reflection_metadata(ctx))
+    if entry.kind == "index":
+        return next((i for i in table.indexes if i.name == entry.name), None)
+    return next(
+        (
+            c
+            for c in table.constraints
+            if isinstance(c, sa.UniqueConstraint) and c.name == entry.name
+        ),
+        None,
+    )
+
+
+@comparator("table", order=30, name="indexes")
+def compare_indexes(ctx: AutogenContext, diff: TableDiff) -> None:
+    model = [e for e in model_entries(ctx, diff)]
+    conn = reflected_entries(ctx, diff)
+    pairs, added, removed = _match(model, conn)
+
+    for entry in removed:
+        if _fk_needs(ctx, diff, entry):
+            continue
+        type_ = "index" if entry.kind == "index" else "unique_constraint"
+        obj = _object_for_filter(ctx, diff, entry)
+        if not ctx.run_object_filters(obj, entry.name, type_, True, None):
+            continue
+        if entry.name is None:
+            ctx.warn(
+                f"table {diff.name}: the unnamed unique constraint on "
+                f"{', '.join(entry.columns)} is not in the model but cannot be dropped "
+                "without a name; no directive generated"
+            )
+            continue
+        diff.emit("drop_index", drop_op(diff, entry))
+
+    for model_entry, conn_entry in pairs:
+        if not _differences(ctx, diff, model_entry, conn_entry):
+            continue
+        if conn_entry.name is None:
+            ctx.warn(
+                f"table {diff.name}: the unnamed unique constraint on "
+                f"{', '.join(conn_entry.columns)} changed but cannot be dropped without a "
+                "name; no directive generated"
+            )
+            continue
+        diff.emit("drop_index", drop_op(diff, conn_entry))
+        diff.emit("add_index", create_op(ctx, diff, model_entry))
+
+    for entry in added:
+        diff.emit("add_index", create_op(ctx, diff, entry))

@@ -1,0 +1,246 @@
+"""AutogenContext: what one autogenerate run knows about the model, the database and the options.
+
+It is built from a mig.runtime MigrationContext (whose ``opts`` carry the options env.py
+passed to ``context.configure``) or, for rendering only, from options alone. Comparators
+read the options through it rather than from the raw dict, so every option has one default
+and one meaning in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Dialect, Inspector
+
+if TYPE_CHECKING:
+    from mig.ddl import DefaultImpl
+    from mig.runtime import MigrationContext
+
+NameFilter = Callable[[str | None, str, Mapping[str, Any]], bool]
+ObjectFilter = Callable[[Any, str | None, str, bool, Any], bool]
+
+DEFAULT_OPTIONS: dict[str, Any] = {
+    "target_metadata": None,
+    "include_schemas": False,
+    "include_name": None,
+    "include_object": None,
+    "compare_type": True,
+    "compare_server_default": False,
+    "compare_check_constraints": False,
+    "detect_renames": True,
+    "render_as_batch": False,
+    "render_item": None,
+    "user_module_prefix": None,
+    "sqlalchemy_module_prefix": "sa.",
+    "mig_module_prefix": "op.",
+    "process_revision_directives": None,
+    "upgrade_token": "upgrades",
+    "downgrade_token": "downgrades",
+}
+"""Every autogenerate option with its default (Alembic's names and defaults, plus mig's
+``detect_renames`` and ``compare_check_constraints``)."""
+
+
+class AutogenError(ValueError):
+    """A one-line error about an autogenerate input (an option, the model, the context)."""
+
+
+def _metadatas(value: Any) -> list[sa.MetaData]:
+    if value is None:
+        return []
+    items = list(value) if isinstance(value, Sequence) and not isinstance(value, str) else [value]
+    for item in items:
+        if not isinstance(item, sa.MetaData):
+            raise AutogenError(
+                f"target_metadata: expected a sqlalchemy MetaData or a list of them, "
+                f"got {type(item).__name__}"
+            )
+    return items
+
+
+class AutogenContext:
+    """One autogenerate run: the migration context, the target MetaData and the options.
+
+    ``migration_context`` may be None when only rendering; then there is no connection,
+    dialect or inspector. ``opts`` override the migration context's options.
+    ``imports`` collects the import lines a rendered script needs.
+    """
+
+    def __init__(
+        self,
+        migration_context: MigrationContext | None = None,
+        metadata: sa.MetaData | Sequence[sa.MetaData] | None = None,
+        opts: Mapping[str, Any] | None = None,
+        autogenerate: bool = True,
+    ) -> None:
+        merged: dict[str, Any] = dict(DEFAULT_OPTIONS)
+        if migration_context is not None:
+            merged.update({k: v for k, v in migration_context.opts.items() if v is not None})
+        merged.update(opts or {})
+        if metadata is None:
+            metadata = merged.get("target_metadata")
+        if autogenerate and migration_context is not None:
+            if migration_context.as_sql:
+                raise AutogenError(
+                    "autogenerate needs a database connection: it cannot run in --sql "
+                    "(offline) mode"
+                )
+            if migration_context.connection is None:
+                raise AutogenError("autogenerate needs a migration context with a connection")
+        self.migration_context = migration_context
+        self.opts = merged
+        self.metadata: sa.MetaData | Sequence[sa.MetaData] | None = metadata
+        self.metadatas: list[sa.MetaData] = _metadatas(metadata)
+        self.imports: set[str] = set()
+        self.autogenerate = autogenerate
+        self._inspector: Inspector | None = None
+        self.reflected_metadata = sa.MetaData()
+        """Where Tables built from reflection live (dropped tables, ``include_object``)."""
+        self.type_compare_cache: dict[Any, bool] = {}
+        self.warnings: list[str] = []
+        """What the comparison saw but could not express as a directive (also logged)."""
+        for name in ("include_name", "include_object", "render_item"):
+            hook = merged.get(name)
+            if hook is not None and not callable(hook):
+                raise AutogenError(f"{name}: expected a callable, got {type(hook).__name__}")
+        for name in ("compare_type", "compare_server_default"):
+            hook = merged.get(name)
+            if not isinstance(hook, bool) and not callable(hook):
+                raise AutogenError(
+                    f"{name}: expected True, False or a callable, got {type(hook).__name__}"
+                )
+
+    def set_metadata(self, metadata: sa.MetaData | Sequence[sa.MetaData] | None) -> None:
+        self.metadata = metadata
+        self.metadatas = _metadatas(metadata)
+
+    # -- the database ---------------------------------------------------------------------
+
+    @property
+    def connection(self) -> Connection | None:
+        ctx = self.migration_context
+        return None if ctx is None else ctx.connection
+
+    @property
+    def dialect(self) -> Dialect | None:
+        ctx = self.migration_context
+        return None if ctx is None else ctx.dialect
+
+    @property
+    def impl(self) -> DefaultImpl | None:
+        ctx = self.migration_context
+        return None if ctx is None else ctx.impl
+
+    @property
+    def inspector(self) -> Inspector:
+        """One Inspector for the run, so its cache spans every comparator."""
+        if self._inspector is None:
+            if self.connection is None:
+                raise AutogenError("this autogenerate context has no connection to inspect")
+            self._inspector = sa.inspect(self.connection)
+        return self._inspector
+
+    @property
+    def default_schema_name(self) -> str | None:
+        dialect = self.dialect
+        return None if dialect is None else dialect.default_schema_name
+
+    # -- options --------------------------------------------------------------------------
+
+    @property
+    def include_schemas(self) -> bool:
+        return bool(self.opts["include_schemas"])
+
+    @property
+    def detect_renames(self) -> bool:
+        return bool(self.opts["detect_renames"])
+
+    @property
+    def compare_check_constraints(self) -> bool:
+        return bool(self.opts["compare_check_constraints"])
+
+    @property
+    def version_table(self) -> tuple[str | None, str] | None:
+        """(schema, name) of the migration context's version table, never compared."""
+        ctx = self.migration_context
+        table = getattr(ctx, "version_table", None)
+        if table is None:
+            return None
+        return table.schema, table.name
+
+    # -- the model ------------------------------------------------------------------------
+
+    @property
+    def sorted_tables(self) -> list[sa.Table]:
+        """Every Table of the target MetaData(s), each MetaData in dependency order."""
+        out: list[sa.Table] = []
+        for md in self.metadatas:
+            out.extend(md.sorted_tables)
+        return out
+
+    @property
+    def tables(self) -> list[sa.Table]:
+        """Every Table of the target MetaData(s), in definition order (no sorting: the
+        comparison orders what it creates and drops itself, in linear time)."""
+        out: list[sa.Table] = []
+        for md in self.metadatas:
+            out.extend(md.tables.values())
+        return out
+
+    @property
+    def table_key_to_table(self) -> dict[str, sa.Table]:
+        """``"schema.name"`` (or ``"name"``) to Table, across the target MetaData(s).
+
+        The same key in two MetaData objects is an error: the model would be ambiguous.
+        """
+        out: dict[str, sa.Table] = {}
+        for md in self.metadatas:
+            for key, table in md.tables.items():
+                if key in out:
+                    raise AutogenError(
+                        f"target_metadata: table {key!r} is defined in more than one MetaData"
+                    )
+                out[key] = table
+        return out
+
+    # -- hooks ----------------------------------------------------------------------------
+
+    def run_name_filters(
+        self, name: str | None, type_: str, parent_names: Mapping[str, Any]
+    ) -> bool:
+        """``include_name(name, type_, parent_names)``: False keeps a database object out.
+
+        It is called for names read from the database (schemas, tables, columns, indexes,
+        constraints) before their details are used; tables it refuses are never reflected.
+        """
+        hook = self.opts["include_name"]
+        if hook is None:
+            return True
+        names = dict(parent_names)
+        if "schema_name" in names and "table_name" in names:
+            schema, table = names["schema_name"], names["table_name"]
+            names.setdefault(
+                "schema_qualified_table_name", f"{schema}.{table}" if schema else table
+            )
+        return bool(hook(name, type_, names))
+
+    def run_object_filters(
+        self, obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+    ) -> bool:
+        """``include_object(obj, name, type_, reflected, compare_to)``: False skips the object."""
+        hook = self.opts["include_object"]
+        if hook is None:
+            return True
+        return bool(hook(obj, name, type_, reflected, compare_to))
+
+    def warn(self, message: str) -> None:
+        """Record something the comparison cannot express as a directive."""
+        import logging
+
+        logging.getLogger("mig.autogen").warning(message)
+        self.warnings.append(message)
+
+    def add_imports(self, lines: Iterable[str]) -> None:
+        self.imports.update(lines)
