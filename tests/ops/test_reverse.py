@@ -218,3 +218,20 @@ def test_from_table_keeps_a_named_primary_key_on_its_columns() -> None:
     assert op.table.c.id.primary_key and op.table.primary_key.name == "pk_t"
     ddl = str(CreateTable(op.table).compile(dialect=postgresql.dialect()))
     assert "id SERIAL NOT NULL" in ddl and "CONSTRAINT pk_t PRIMARY KEY (id)" in ddl
+
+
+def test_expression_index_copies_detach_from_the_model_table() -> None:
+    import sqlalchemy as sa
+    from sqlalchemy.dialects import postgresql
+    from sqlalchemy.schema import CreateIndex
+
+    from mig.ops import CreateIndexOp, CreateTableOp
+
+    t = sa.Table("t", sa.MetaData(), sa.Column("id", sa.Integer), sa.Column("name", sa.String))
+    ix = sa.Index("ix_lower_name", sa.func.lower(t.c.name), postgresql_where=t.c.id > 5)
+    ix._set_parent(t)
+    op = CreateIndexOp.from_index(ix)
+    ddl = str(CreateIndex(op.to_index()).compile(dialect=postgresql.dialect()))
+    assert ddl.startswith("CREATE INDEX ix_lower_name ON t (lower(name))")
+    create = CreateTableOp.from_table(t)
+    assert [i.name for i in create.table.indexes] == ["ix_lower_name"]

@@ -6,11 +6,29 @@ from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.sql.visitors import replacement_traverse
 
 from mig.ops import fields as f
 from mig.ops import validate
 from mig.ops.base import MigrateOperation
 from mig.ops.errors import DirectiveError, IrreversibleOperationError
+
+
+def unbound_expression(expr: Any) -> Any:
+    """An index element detached from its table: a column by name, an expression with its
+    columns replaced by free ``sa.column`` references (a copy still bound to the model's
+    Table cannot be attached to the minimal table a directive builds)."""
+    if isinstance(expr, str):
+        return expr
+    if isinstance(expr, sa.Column):
+        return expr.name
+
+    def free(element: Any) -> Any:
+        if isinstance(element, sa.Column) and element.table is not None:
+            return sa.column(element.name, element.type)
+        return None
+
+    return replacement_traverse(expr, {}, free)
 
 
 class CreateIndexOp(MigrateOperation):
@@ -58,10 +76,7 @@ class CreateIndexOp(MigrateOperation):
             raise DirectiveError(
                 cls.op_name, "index", f"index {index.name!r} is not attached to a table"
             )
-        columns = [
-            e if isinstance(e, str) else (e.name if isinstance(e, sa.Column) else e)
-            for e in index.expressions
-        ]
+        columns = [unbound_expression(e) for e in index.expressions]
         return cls(
             None if index.name is None else str(index.name),
             table.name,

@@ -13,12 +13,13 @@ from mig.ops import validate
 from mig.ops.base import MigrateOperation
 from mig.ops.codec.schema import encode_table_items
 from mig.ops.errors import DirectiveError, IrreversibleOperationError
+from mig.ops.index_ops import unbound_expression
 
 
 def _copy_item(item: SchemaItem) -> SchemaItem:
     """A detached copy, so one Column can seed several tables (create, then restore)."""
     if isinstance(item, sa.Index):
-        exprs = [e.name if isinstance(e, sa.Column) else e for e in item.expressions]
+        exprs = [unbound_expression(e) for e in item.expressions]
         return sa.Index(item.name, *exprs, unique=bool(item.unique), **item.dialect_kwargs)
     if isinstance(item, sa.PrimaryKeyConstraint):
         # by column name: a copy bound to the source table's Column objects would leave the
