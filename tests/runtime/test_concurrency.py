@@ -23,6 +23,8 @@ WORKER = textwrap.dedent(
     url, lock = sys.argv[1], sys.argv[2] == "on"
     chain = blog_chain(pause=0.2)
     engine = sa.create_engine(url)
+    print("ready", flush=True)
+    sys.stdin.readline()  # all eight start together, however slow their start-up was
     try:
         with EnvironmentContext(None, chain, fn=lambda h, c: chain.plan_upgrade(h, "head")):
             with engine.connect() as connection:
@@ -41,10 +43,19 @@ def upgrade_from_eight_processes(engine: sa.Engine, lock: str) -> list[int]:
     url = engine.url.render_as_string(hide_password=False)
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", WORKER, url, lock, HERE], stderr=subprocess.PIPE, text=True
+            [sys.executable, "-c", WORKER, url, lock, HERE],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         for _ in range(8)
     ]
+    for p in procs:
+        assert p.stdout.readline().strip() == "ready"
+    for p in procs:
+        p.stdin.write("go\n")
+        p.stdin.flush()
     return [p.wait(timeout=120) for p in procs]
 
 

@@ -11,28 +11,43 @@ import textwrap
 
 import pytest
 import sqlalchemy as sa
+from steps_source import blog_chain
 
+from mig.runtime import EnvironmentContext, context
 from mig.runtime.lock import LockRowLock, LockTimeout, MigrationLock, lock_name
 
 NAME = lock_name("mig_version")
 
 
+def name_for(engine: sa.Engine) -> str:
+    """The name the runtime uses: the database is part of it (GET_LOCK is server-wide)."""
+    database = None if engine.dialect.name == "sqlite" else engine.url.database
+    return lock_name("mig_version", None, database)
+
+
+def test_lock_name_includes_the_database() -> None:
+    assert lock_name("mig_version") == "mig:mig_version"
+    assert lock_name("mig_version", "app", "prod") == "mig:prod/app.mig_version"
+    long = lock_name("v" * 40, "s" * 20, "d" * 30)
+    assert len(long) == 64 and long.startswith("mig:" + "d" * 30 + "/")
+    assert long != lock_name("v" * 40, "s" * 20, "d" * 29 + "e")
+
+
 def test_lock_is_exclusive_and_waits_with_a_message(engine: sa.Engine) -> None:
+    name = name_for(engine)
     with engine.connect() as first, engine.connect() as second:
-        holder = MigrationLock.for_connection(first, NAME)
-        waiter = MigrationLock.for_connection(second, NAME)
+        holder = MigrationLock.for_connection(first, name)
+        waiter = MigrationLock.for_connection(second, name)
         assert type(holder).__name__ != "LockRowLock"
         assert holder.try_acquire()
         assert not waiter.try_acquire()
         messages: list[str] = []
         with pytest.raises(
-            LockTimeout, match=r"held the migration lock 'mig:mig_version' for more than 0\.5s"
+            LockTimeout, match=rf"held the migration lock '{name}' for more than 0\.5s"
         ):
             with waiter.held(timeout=0.5, notify=messages.append):
                 pass
-        assert messages == [
-            "waiting for the migration lock 'mig:mig_version' held by another process"
-        ]
+        assert messages == [f"waiting for the migration lock '{name}' held by another process"]
         holder.release()
         with waiter.held(timeout=2):
             assert not holder.try_acquire()
@@ -59,7 +74,7 @@ HOLDER = textwrap.dedent(
     from mig.runtime.lock import MigrationLock, lock_name
     engine = sa.create_engine(sys.argv[1])
     conn = engine.connect()
-    lock = MigrationLock.for_connection(conn, lock_name("mig_version"))
+    lock = MigrationLock.for_connection(conn, sys.argv[2])
     assert lock.try_acquire()
     print("locked", flush=True)
     time.sleep(600)
@@ -69,14 +84,20 @@ HOLDER = textwrap.dedent(
 
 def test_killed_holder_leaves_no_lock(engine: sa.Engine) -> None:
     proc = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, engine.url.render_as_string(hide_password=False)],
+        [
+            sys.executable,
+            "-c",
+            HOLDER,
+            engine.url.render_as_string(hide_password=False),
+            name_for(engine),
+        ],
         stdout=subprocess.PIPE,
         text=True,
     )
     try:
         assert proc.stdout.readline().strip() == "locked"
         with engine.connect() as conn:
-            lock = MigrationLock.for_connection(conn, NAME)
+            lock = MigrationLock.for_connection(conn, name_for(engine))
             assert not lock.try_acquire()
             os.kill(proc.pid, signal.SIGKILL)
             proc.wait(timeout=10)
@@ -86,3 +107,32 @@ def test_killed_holder_leaves_no_lock(engine: sa.Engine) -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_a_run_holds_the_lock_of_its_own_database(engine: sa.Engine) -> None:
+    """While steps run, the lock named after this database and version table is taken, and
+    the same version table in another database (same server) is free."""
+    chain = blog_chain()
+    seen: list[tuple[bool, bool]] = []
+
+    def probe(**_: object) -> None:
+        with engine.connect() as other:
+            ours = MigrationLock.for_connection(other, name_for(engine))
+            elsewhere = MigrationLock.for_connection(
+                other, lock_name("mig_version", None, "some_other_db")
+            )
+            got_ours, got_elsewhere = ours.try_acquire(), elsewhere.try_acquire()
+            for lock, got in ((ours, got_ours), (elsewhere, got_elsewhere)):
+                if got:
+                    lock.release()
+            seen.append((got_ours, got_elsewhere))
+
+    with (
+        EnvironmentContext(None, chain, fn=lambda h, c: chain.plan_upgrade(h, "r1")),
+        engine.connect() as connection,
+    ):
+        context.configure(connection=connection, on_version_apply=probe)
+        with context.begin_transaction():
+            context.run_migrations()
+    # SQLite's lock is a file beside the database, whatever the name: both are taken there
+    assert seen == [(False, engine.dialect.name != "sqlite")]

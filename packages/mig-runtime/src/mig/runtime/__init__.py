@@ -10,6 +10,7 @@ from mig.runtime.errors import ConfigurationError, MigRuntimeError, StepFailed
 from mig.runtime.lock import LockTimeout, MigrationLock
 from mig.runtime.migration import MigrationContext
 from mig.runtime.protocol import ScriptSource, Step
+from mig.runtime.steps import MigrationInfo, StampStep, plan_stamp
 from mig.runtime.version_table import VersionTable, VersionTableConflict
 
 context: EnvironmentContext = EnvironmentProxy()  # type: ignore[assignment]
@@ -22,8 +23,10 @@ __all__ = [
     "LockTimeout",
     "MigRuntimeError",
     "MigrationContext",
+    "MigrationInfo",
     "MigrationLock",
     "ScriptSource",
+    "StampStep",
     "Step",
     "StepFailed",
     "VersionTable",
@@ -31,4 +34,5 @@ __all__ = [
     "__version__",
     "context",
     "current_environment",
+    "plan_stamp",
 ]

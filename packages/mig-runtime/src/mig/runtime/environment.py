@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy.engine import Connection
 
@@ -31,6 +31,7 @@ class EnvironmentContext:
         self.context_opts: dict[str, Any] = dict(kw)
         self._migration_context: MigrationContext | None = None
         self._tokens: list[Token[EnvironmentContext | None]] = []
+        self._output_file: IO[bytes] | None = None
 
     def __enter__(self) -> EnvironmentContext:
         self._tokens.append(_active.set(self))
@@ -38,6 +39,28 @@ class EnvironmentContext:
 
     def __exit__(self, *exc: object) -> None:
         _active.reset(self._tokens.pop())
+        if self._output_file is not None and not self._tokens:
+            self._output_file.close()
+            self._output_file = None
+
+    def _offline_file(self) -> IO[bytes] | None:
+        """The file a command asked offline SQL to go to (``output_file``), opened once.
+
+        Opened in binary mode: the text is encoded with ``output_encoding`` (UTF-8 by
+        default). Every ``configure()`` of the run (one per database in a multi-database
+        env.py) appends to it; it is closed when the command's context ends.
+        """
+        path = self.context_opts.get("output_file")
+        if path is None or not self.is_offline_mode():
+            return None
+        if self._output_file is None:
+            try:
+                self._output_file = open(path, "wb")  # closed in __exit__
+            except OSError as exc:
+                raise ConfigurationError(
+                    f"output_file {str(path)!r}: cannot write it ({exc.strerror})"
+                ) from None
+        return self._output_file
 
     def configure(
         self,
@@ -104,8 +127,11 @@ class EnvironmentContext:
             "migration_lock_timeout": migration_lock_timeout,
             "sqlite_autobatch": sqlite_autobatch,
         }
-        opts.update(named)
+        # an option env.py leaves at None keeps what the command gave (output_encoding...)
+        opts.update({k: v for k, v in named.items() if v is not None or k not in opts})
         opts.update(kw)
+        if output_buffer is None:
+            output_buffer = self._offline_file()
         if output_buffer is not None:
             opts["output_buffer"] = output_buffer
         if starting_rev is not None:

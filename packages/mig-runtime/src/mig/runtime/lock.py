@@ -6,7 +6,8 @@ they wait), then read the version table again and find nothing left to do. Each 
 gets the lock that dies with its holder, so a killed process never leaves one behind:
 
 - PostgreSQL: a session-level advisory lock on a key derived from the version table's name;
-- MySQL / MariaDB: ``GET_LOCK`` on a name derived from the same;
+- MySQL / MariaDB: ``GET_LOCK`` on a name derived from the database and the version table
+  (``GET_LOCK`` names are server-wide);
 - SQLite: an exclusive ``flock`` on a file beside the database (the OS drops it when the
   process dies); an in-memory database needs none;
 - anything else: a row in a lock table, inserted and deleted in their own transactions.
@@ -36,10 +37,19 @@ class LockTimeout(RuntimeError):
     """The lock was not granted within the timeout."""
 
 
-def lock_name(version_table: str, schema: str | None = None) -> str:
-    """A stable name for the lock of one version table (one lock per migrated database)."""
+def lock_name(version_table: str, schema: str | None = None, database: str | None = None) -> str:
+    """A stable name for the lock of one version table in one database.
+
+    The database is part of the name because MySQL/MariaDB's ``GET_LOCK`` is server-wide:
+    two databases on one server, each with its own ``mig_version``, must not wait on each
+    other. Names longer than MySQL's 64-character limit end in a digest of the whole.
+    """
     qualified = f"{schema}.{version_table}" if schema else version_table
-    return f"mig:{qualified}"[:64]
+    name = f"mig:{database}/{qualified}" if database else f"mig:{qualified}"
+    if len(name) <= 64:
+        return name
+    digest = hashlib.blake2b(name.encode("utf-8"), digest_size=8).hexdigest()
+    return f"{name[:47]}~{digest}"
 
 
 class MigrationLock:

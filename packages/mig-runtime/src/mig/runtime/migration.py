@@ -9,10 +9,9 @@ did not finish.
 from __future__ import annotations
 
 import logging
-import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import IO, Any
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Dialect, Transaction
@@ -21,7 +20,10 @@ from mig.ddl import get_impl
 from mig.ops import Operations
 from mig.runtime.errors import ConfigurationError, StepFailed
 from mig.runtime.lock import DEFAULT_TIMEOUT, MigrationLock, lock_name
+from mig.runtime.output import text_output
 from mig.runtime.protocol import Step
+from mig.runtime.recorder import VersionRecorder
+from mig.runtime.steps import MigrationInfo, literal_stamp, plan_stamp, rows_for
 from mig.runtime.version_table import VersionTable
 
 log = logging.getLogger("mig.runtime.migration")
@@ -48,7 +50,11 @@ class MigrationContext:
             raise ConfigurationError(
                 "configure(): --sql (offline) mode takes a url, not a connection"
             )
-        self.output_buffer: IO[str] = self.opts.get("output_buffer") or sys.stdout
+        self.output_buffer: Any = (
+            text_output(self.opts.get("output_buffer"), self.opts.get("output_encoding"))
+            if self.as_sql
+            else self.opts.get("output_buffer")
+        )
         self.impl = get_impl(
             dialect,
             connection,
@@ -65,7 +71,9 @@ class MigrationContext:
         self.transaction_per_migration = bool(self.opts.get("transaction_per_migration", False))
         self._plan_fn: PlanFn | None = self.opts.get("fn")
         self._transaction: Transaction | None = None
-        self._in_outer_block = False
+        self._autocommit_used = False
+        self._versions = VersionRecorder(self._write_version)
+        self._operations = Operations(self)  # the `op` of every step, built once per run
         callbacks = self.opts.get("on_version_apply") or ()
         self._on_version_apply = list(callbacks) if isinstance(callbacks, Sequence) else [callbacks]
 
@@ -123,6 +131,7 @@ class MigrationContext:
                 return ()
             return tuple(start) if isinstance(start, tuple | list) else tuple(str(start).split(","))
         assert self.connection is not None
+        self._versions.flush()  # what the run has applied so far, as the table must say
         return self.version_table.heads(self.connection)
 
     def get_current_revision(self) -> str | None:
@@ -135,6 +144,21 @@ class MigrationContext:
 
     # -- transactions --------------------------------------------------------------------
 
+    @property
+    def _defer_versions(self) -> bool:
+        """Whether version rows may wait for the end of the run (see ``recorder.py``)."""
+        return (
+            not self.as_sql
+            and not self._per_step
+            and self._transaction is not None
+            and self._transaction.is_active
+        )
+
+    @property
+    def _per_step(self) -> bool:
+        """Whether each step has its own transaction (else one covers the whole run)."""
+        return self.transaction_per_migration or not self.impl.transactional_ddl
+
     @contextmanager
     def begin_transaction(self, _per_migration: bool = False) -> Iterator[None]:
         """The transaction around the run (env.py) or around one step (the runtime).
@@ -144,8 +168,7 @@ class MigrationContext:
         database without transactional DDL) each step gets its own. Offline, BEGIN/COMMIT
         are written where the database has transactional DDL.
         """
-        per_step = self.transaction_per_migration or not self.impl.transactional_ddl
-        if _per_migration != per_step:
+        if _per_migration != self._per_step:
             yield
             return
         if self.as_sql:
@@ -158,6 +181,9 @@ class MigrationContext:
             return
         connection = self.connection
         assert connection is not None
+        if self._transaction is not None and self._transaction.is_active:
+            yield  # already inside the run's transaction (stamp() called from env.py)
+            return
         if connection.in_transaction():
             connection.commit()  # a read done before (version table, lock) must not hold the run
         restore = self._begin()
@@ -187,7 +213,7 @@ class MigrationContext:
         self._transaction = connection.begin()
         if connection.dialect.name != "sqlite" or not self.impl.transactional_ddl:
             return lambda: None
-        raw = connection.connection.driver_connection
+        raw = connection.connection.dbapi_connection  # the async adapters accept this too
         if not hasattr(raw, "isolation_level"):
             return lambda: None
         previous = raw.isolation_level
@@ -204,8 +230,13 @@ class MigrationContext:
         """Run statements that cannot run inside a transaction (CREATE INDEX CONCURRENTLY).
 
         The current transaction is committed, the connection is switched to AUTOCOMMIT for
-        the block, and a new transaction is begun after it.
+        the block, and a new transaction is begun after it. What the block did cannot be
+        rolled back, so the step that used it is committed with its version row as soon as
+        it ends, even in one-transaction-per-run mode: a later failing step then leaves the
+        version table at this step, which is what the database really holds.
         """
+        self._autocommit_used = True
+        self._versions.flush()  # the steps before are committed now: so are their rows
         if self.as_sql:
             if self.impl.transactional_ddl:
                 self.impl.emit_commit()
@@ -220,14 +251,30 @@ class MigrationContext:
             self._transaction.commit()
         elif connection.in_transaction():
             connection.commit()
-        previous = connection.get_isolation_level()
+        previous = connection.get_execution_options().get(
+            "isolation_level", connection.default_isolation_level
+        )
         connection.execution_options(isolation_level="AUTOCOMMIT")
         try:
             yield
         finally:
+            if connection.in_transaction():  # SQLAlchemy autobegins even in AUTOCOMMIT
+                connection.commit()
             connection.execution_options(isolation_level=previous)
             if had_transaction:
                 self._begin()
+
+    def _commit_run_so_far(self) -> None:
+        """Commit the run's transaction and begin the next (after an autocommit block)."""
+        self._versions.flush()
+        if self.as_sql:
+            if self.impl.transactional_ddl:
+                self.impl.emit_commit()
+                self.impl.emit_begin()
+            return
+        if self._transaction is not None and self._transaction.is_active:
+            self._transaction.commit()
+            self._begin()
 
     # -- running -------------------------------------------------------------------------
 
@@ -244,7 +291,9 @@ class MigrationContext:
             return
         connection = self.connection
         assert connection is not None
-        name = lock_name(self.version_table.name, self.version_table.schema)
+        # GET_LOCK (MySQL) and advisory keys are not per file: name the database too
+        database = None if connection.dialect.name == "sqlite" else connection.engine.url.database
+        name = lock_name(self.version_table.name, self.version_table.schema, database)
         lock = MigrationLock.for_connection(connection, name)
         lock.acquire(float(self.opts.get("migration_lock_timeout", DEFAULT_TIMEOUT)), self._notify)
         try:
@@ -268,26 +317,51 @@ class MigrationContext:
         """Plan from the current heads and run each step (``kw`` goes to each function)."""
         if self._plan_fn is None:
             raise ConfigurationError("run_migrations(): no migration command is running (no plan)")
+        self._run_plan(self._plan_fn, kw)
+
+    def _run_plan(self, plan_fn: PlanFn, kw: Mapping[str, Any]) -> None:
+        """Under the lock: make sure the version table exists, read it, plan, run each step."""
         with self._lock():
             self._ensure_version_table()
             heads = self.get_current_heads()
-            for step in self._plan_fn(heads, self):
-                self._run_step(step, kw)
+            try:
+                for step in plan_fn(heads, self):
+                    self._run_step(step, kw)
+            except BaseException:
+                self._versions.discard()  # rolled back with the run's transaction
+                raise
+            self._versions.flush()
 
     def _run_step(self, step: Step, kw: Mapping[str, Any]) -> None:
-        verb = "upgrade" if step.direction == "up" else "downgrade"
-        log.info("Running %s %s", verb, step)
+        """One step and its version rows, in the step's transaction (or the run's)."""
+        is_stamp = getattr(step, "is_stamp", False)
+        if log.isEnabledFor(logging.INFO):
+            verb = "upgrade" if step.direction == "up" else "downgrade"
+            log.info("Running %s %s", "stamp" if is_stamp else verb, step)
         with self.begin_transaction(_per_migration=True):
-            with Operations(self).activate():
-                try:
-                    step.callable()(**kw)
-                except StepFailed:
-                    raise
-                except Exception as exc:
-                    raise StepFailed(step.revision, step.direction, exc) from exc
-            self._write_version(step.heads_before, step.heads_after)
-        for callback in self._on_version_apply:
-            callback(ctx=self, step=step, heads=set(step.heads_after), run_args=dict(kw))
+            if not is_stamp:
+                with self._operations.activate():
+                    try:
+                        step.callable()(**kw)
+                    except StepFailed:
+                        raise
+                    except Exception as exc:
+                        raise StepFailed(step.revision, step.direction, exc) from exc
+            else:
+                self._versions.flush()
+                if getattr(step, "purge", False):
+                    self.impl.execute(self.version_table.table.delete())
+            self._versions.record(
+                step.heads_before, step.heads_after, defer=not is_stamp and self._defer_versions
+            )
+        if self._autocommit_used:
+            self._autocommit_used = False
+            if not self._per_step:
+                self._commit_run_so_far()
+        if self._on_version_apply:
+            info = MigrationInfo.for_step(step, self.script)
+            for callback in self._on_version_apply:
+                callback(ctx=self, step=info, heads=set(step.heads_after), run_args=dict(kw))
 
     def _write_version(
         self, before: frozenset[str] | tuple[str, ...], after: frozenset[str] | tuple[str, ...]
@@ -307,16 +381,31 @@ class MigrationContext:
             assert self.connection is not None
             self.version_table.ensure(self.connection)
 
-    def stamp(self, revisions: Sequence[str], *, purge: bool = False) -> None:
-        """Set the version table to ``revisions`` without running any migration.
+    def stamp(self, revisions: str | Sequence[str] | None, *, purge: bool = False) -> None:
+        """Write ``revisions`` to the version table without running any migration.
 
-        ``purge`` empties the table first, whatever it held (even unknown revisions).
+        With a script source (the command's ScriptDirectory), each entry is a spec
+        (``head``, ``heads``, ``lbl@head``, a prefix, ``base``) resolved by it, and stamping
+        replaces the rows on the stamped revision's line of history, as Alembic's stamp
+        does (see :func:`mig.runtime.steps.plan_stamp`). Without one, the entries are
+        revision ids and become the rows. ``purge`` empties the table first, whatever it
+        held (even revisions no script declares).
         """
-        per_step = self.transaction_per_migration or not self.impl.transactional_ddl
-        with self._lock(), self.begin_transaction(_per_migration=per_step):
-            self._ensure_version_table()
-            before = self.get_current_heads()
-            if purge:
-                self.execute(self.version_table.table.delete())
-                before = ()
-            self._write_version(tuple(before), tuple(revisions))
+        source = self.script
+        if callable(getattr(source, "resolve", None)) and callable(
+            getattr(source, "plan_upgrade", None)
+        ):
+
+            def plan(heads: tuple[str, ...], ctx: MigrationContext) -> Sequence[Step]:
+                return plan_stamp(source, heads, revisions, purge=purge)
+        else:
+            rows = rows_for(revisions)
+
+            def plan(heads: tuple[str, ...], ctx: MigrationContext) -> Sequence[Step]:
+                before = () if purge else heads
+                if not purge and set(before) == set(rows):
+                    return []
+                return [literal_stamp(before, rows, purge)]
+
+        with self.begin_transaction():
+            self._run_plan(plan, {})

@@ -12,7 +12,11 @@ from typing import Protocol, runtime_checkable
 
 @runtime_checkable
 class Step(Protocol):
-    """One migration to run: which revision, which way, and the version rows around it."""
+    """One migration to run: which revision, which way, and the version rows around it.
+
+    Optional: ``is_stamp`` (True: only the version rows change, see ``steps.StampStep``) and
+    ``script`` (with ``down_revisions``, for what ``on_version_apply`` callbacks are told).
+    """
 
     revision: str
     direction: str  # "up" or "down"
@@ -27,7 +31,11 @@ class Step(Protocol):
 
 @runtime_checkable
 class ScriptSource(Protocol):
-    """A source of steps: mig.scripts.ScriptDirectory satisfies it."""
+    """A source of steps: mig.scripts.ScriptDirectory satisfies it.
+
+    ``resolve`` turns a spec into revision ids (stamps use it); an optional
+    ``get_revision(id)`` lets ``on_version_apply`` callbacks see the scripts themselves.
+    """
 
     def plan_upgrade(self, current_heads: Iterable[str], destination: str) -> Sequence[Step]: ...
 

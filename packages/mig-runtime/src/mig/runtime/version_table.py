@@ -9,14 +9,20 @@ the step's own transaction, or write them as text offline.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ClauseElement
 
 VERSION_COLUMN = "version_num"
+
+_PLAIN_ID = re.compile(r"[A-Za-z0-9_.:@+-]*\Z")
+"""Revision ids that need no escaping in any SQL dialect: quoted as they are on the fast
+path; any other id (a quote, a backslash, a percent sign...) goes as a bound parameter."""
 
 
 @dataclass(frozen=True)
@@ -27,8 +33,9 @@ class VersionTable:
     schema: str | None = None
     primary_key: bool = True
 
-    @property
+    @cached_property
     def table(self) -> sa.Table:
+        """The table, built once (a run writes to it after every step)."""
         args: list[sa.SchemaItem] = [sa.Column(VERSION_COLUMN, sa.String(32), nullable=False)]
         if self.primary_key:
             args.append(sa.PrimaryKeyConstraint(VERSION_COLUMN, name=f"{self.name}_pkc"))
@@ -61,33 +68,102 @@ class VersionTable:
         One row replaced by one row is an UPDATE (what a linear step does, and what readers
         of ``--sql`` output expect); anything else is DELETEs then INSERTs.
         """
+        table = self.table
+        column = table.c[VERSION_COLUMN]
+        statements: list[ClauseElement] = []
+        for kind, params in self._changes(before, after):
+            if kind == "update":
+                statements.append(
+                    table.update().where(column == params["old"]).values({column: params["new"]})
+                )
+            elif kind == "delete":
+                statements.append(table.delete().where(column == params["old"]))
+            else:
+                statements.append(table.insert().values({column: params["new"]}))
+        return statements
+
+    @staticmethod
+    def _changes(before: Iterable[str], after: Iterable[str]) -> list[tuple[str, dict[str, str]]]:
+        """The row changes as (statement kind, parameters), in the order they must run."""
         before_set, after_set = set(before), set(after)
         removed = sorted(before_set - after_set)
         added = sorted(after_set - before_set)
+        if len(removed) == 1 and len(added) == 1:
+            return [("update", {"old": removed[0], "new": added[0]})]
+        return [("delete", {"old": rev}) for rev in removed] + [
+            ("insert", {"new": rev}) for rev in added
+        ]
+
+    def _templates(self, dialect: sa.Dialect) -> dict[str, str] | None:
+        """UPDATE / DELETE / INSERT of one row as SQL text for ``dialect``, built once.
+
+        Runs with a transaction per step write the version table after every step. The
+        statements are compiled once per dialect with markers where the revisions go; each
+        write then puts in the quoted revisions (plain ids only, see ``_PLAIN_ID``) and sends
+        SQL text without parameters, which drivers such as psycopg send in one
+        simple-protocol round trip, without a compiler pass or a server-side parse/bind.
+        None when the statements do not compile to such text (a ``%`` in a name, which
+        pyformat drivers would want doubled): the caller then lets SQLAlchemy bind values.
+        """
+        cache = self.__dict__.setdefault("_templates_by_dialect", {})
+        key = (type(dialect), dialect.paramstyle, getattr(dialect, "server_version_info", None))
+        if key in cache:
+            return cache[key]
         table = self.table
         column = table.c[VERSION_COLUMN]
-        if len(removed) == 1 and len(added) == 1:
-            return [table.update().where(column == removed[0]).values({VERSION_COLUMN: added[0]})]
-        statements: list[ClauseElement] = [
-            table.delete().where(column == revision) for revision in removed
-        ]
-        statements += [table.insert().values({VERSION_COLUMN: revision}) for revision in added]
-        return statements
+        marks = {"old": "migoldrevisionmarker", "new": "mignewrevisionmarker"}
+        statements = {
+            "update": table.update()
+            .where(column == marks["old"])
+            .values({VERSION_COLUMN: marks["new"]}),
+            "delete": table.delete().where(column == marks["old"]),
+            "insert": table.insert().values({VERSION_COLUMN: marks["new"]}),
+        }
+        templates: dict[str, str] | None = {}
+        try:
+            for kind, statement in statements.items():
+                compiled = statement.compile(
+                    dialect=dialect, compile_kwargs={"literal_binds": True}
+                )
+                sql = str(compiled).replace("{", "{{").replace("}", "}}")
+                for name, mark in marks.items():
+                    sql = sql.replace(f"'{mark}'", "{" + name + "}")
+                wanted = {"update": 2, "delete": 1, "insert": 1}[kind]
+                if "%" in sql or sql.count("{old}") + sql.count("{new}") != wanted:
+                    raise ValueError(sql)
+                templates[kind] = sql
+        except Exception:  # an exotic dialect: bind parameters instead
+            templates = None
+        cache[key] = templates
+        return templates
 
     def apply(self, connection: Connection, before: Iterable[str], after: Iterable[str]) -> None:
-        """Run :meth:`change_statements` and check each touched exactly one row.
+        """Change the rows ``before`` into ``after``; each UPDATE/DELETE must touch one row.
 
         A row count other than one means another process changed the table under us (or
         the version table does not say what the plan assumed): stop rather than record a
         state that is not true.
         """
-        for statement in self.change_statements(before, after):
-            result = connection.execute(statement)
-            if not statement.is_insert and result.rowcount != 1:
-                raise VersionTableConflict(
-                    f"version table {self.qualified_name}: expected to change one row "
-                    f"but changed {result.rowcount}; another process may be migrating"
-                )
+        changes = self._changes(before, after)
+        plain = all(_PLAIN_ID.match(v) for _, params in changes for v in params.values())
+        templates = self._templates(connection.dialect) if plain else None
+        if templates is None:
+            statements = self.change_statements(before, after)
+            kinds = [kind for kind, _ in self._changes(before, after)]
+            for kind, statement in zip(kinds, statements, strict=True):
+                self._check(kind, connection.execute(statement).rowcount)
+            return
+        raw = connection.execution_options(no_parameters=True)
+        for kind, params in changes:
+            sql = templates[kind].format_map({k: f"'{v}'" for k, v in params.items()})
+            self._check(kind, raw.exec_driver_sql(sql).rowcount)
+
+    def _check(self, kind: str, rowcount: int) -> None:
+        if kind != "insert" and rowcount != 1:
+            raise VersionTableConflict(
+                f"version table {self.qualified_name}: expected to change one row "
+                f"but changed {rowcount}; another process may be migrating"
+            )
 
     @property
     def qualified_name(self) -> str:

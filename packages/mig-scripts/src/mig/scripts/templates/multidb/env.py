@@ -30,7 +30,8 @@ def run_migrations_offline() -> None:
     for name in db_names:
         logger.info("Migrating database %s", name)
         file_ = f"{name}.sql"
-        with open(file_, "w") as buffer:
+        encoding = config.get_main_option("output_encoding") or "utf-8"
+        with open(file_, "w", encoding=encoding) as buffer:
             context.configure(
                 url=config.get_section_option(name, "sqlalchemy.url"),
                 output_buffer=buffer,
