@@ -357,6 +357,25 @@ def lint(ctx: click.Context, rev_range: str | None, fmt: str, dialect: str | Non
     _command("lint")(_config(ctx), rev_range, format=fmt, dialect=dialect)
 
 
+@cli.command()
+@click.option(
+    "--url",
+    metavar="URL",
+    help="an empty scratch database to use (default: a temporary SQLite file); it is "
+    "emptied again afterwards",
+)
+@FORMAT_OPTION
+@click.pass_context
+def verify(ctx: click.Context, url: str | None, fmt: str) -> None:
+    """Check on a scratch database that every downgrade undoes its upgrade.
+
+    Each revision from base to the heads is upgraded, downgraded and upgraded again, the
+    schema compared by reflection; then the heads are compared with the model. Exit 1 at
+    the first revision whose downgrade does not undo its upgrade.
+    """
+    _command("verify")(_config(ctx), url=url, format=fmt)
+
+
 # -- the entry point ----------------------------------------------------------------------
 
 

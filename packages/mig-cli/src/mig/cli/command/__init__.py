@@ -11,6 +11,7 @@ from mig.cli.command.graph import graph
 from mig.cli.command.lint import lint
 from mig.cli.command.listing import branches, heads, history, show
 from mig.cli.command.run import current, downgrade, ensure_version, stamp, upgrade
+from mig.cli.command.verify import verify
 from mig.cli.command.writing import edit, init, list_templates, merge, revision
 
 __all__ = [
@@ -31,4 +32,5 @@ __all__ = [
     "show",
     "stamp",
     "upgrade",
+    "verify",
 ]

@@ -66,10 +66,18 @@ def run_env(
     starting_rev: str | tuple[str, ...] | None = None,
     destination_rev: str | None = None,
     tag: str | None = None,
+    environment: Callable[..., Any] | None = None,
     **extra: Any,
 ) -> None:
-    """Execute env.py with an EnvironmentContext that runs ``fn``'s plan."""
+    """Execute env.py with an EnvironmentContext that runs ``fn``'s plan.
+
+    ``environment`` builds the context instead of EnvironmentContext itself (called with
+    the same arguments): ``mig verify`` passes a subclass that checks, as env.py
+    configures it, that the connection is the scratch database.
+    """
     from mig.runtime import EnvironmentContext
+
+    factory = environment or EnvironmentContext
 
     opts: dict[str, Any] = {"fn": fn, "as_sql": as_sql, "destination_rev": destination_rev}
     if starting_rev is not None:
@@ -79,7 +87,7 @@ def run_env(
     opts.update(extra)
     from sqlalchemy import exc as sa_exc
 
-    with prepended_sys_path(config), EnvironmentContext(config, script, **opts):
+    with prepended_sys_path(config), factory(config, script, **opts):
         try:
             script.run_env()
         except (sa_exc.OperationalError, sa_exc.InterfaceError) as exc:

@@ -4,7 +4,6 @@ ensure_version."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from mig.cli.command._env import run_env, script_directory, split_range
@@ -72,36 +71,10 @@ def downgrade(config: Config, revision: str, sql: bool = False, tag: str | None 
     )
 
 
-@dataclass(frozen=True)
-class StampStep:
-    """A step that runs no script and only moves the version rows (``stamp``)."""
-
-    revision: str
-    heads_before: frozenset[str]
-    heads_after: frozenset[str]
-    direction: str = "up"
-    doc: str = "stamp"
-    script: Any = field(default=None, repr=False)
-
-    def callable(self) -> Any:
-        return lambda **kw: None
-
-    def __str__(self) -> str:
-        before = ", ".join(sorted(self.heads_before)) or "<base>"
-        return f"stamp {before} -> {', '.join(sorted(self.heads_after)) or '<base>'}"
-
-
-def _stamp_rows(
-    script: Any, current: Sequence[str], targets: tuple[str, ...], purge: bool
-) -> tuple[frozenset[str], frozenset[str]]:
-    """Which rows a stamp replaces: those on the same lines of history as the targets.
-
-    A row for an unrelated branch stays (stamping one branch leaves the other alone); a row
-    the script directory does not know is an error unless ``purge`` empties the table.
-    """
-    before = frozenset(current)
-    if purge or not targets:
-        return before, frozenset(targets)
+def _check_known_rows(script: Any, current: Sequence[str], purge: bool) -> None:
+    """A row no script declares stops a stamp, unless ``purge`` empties the table."""
+    if purge:
+        return
     rmap = script.revision_map
     unknown = [rev for rev in current if rev not in rmap]
     if unknown:
@@ -109,14 +82,6 @@ def _stamp_rows(
             f"the version table holds revision {unknown[0]!r}, which no script has; "
             f"use `mig stamp --purge` to replace the table's contents"
         )
-    related: set[str] = set()
-    for target in targets:
-        related |= rmap._ancestors([target])
-    for rev in current:
-        if set(rmap._ancestors([rev])) & set(targets):
-            related.add(rev)
-    kept = {rev for rev in current if rev not in related}
-    return before, frozenset(kept | set(targets))
 
 
 def stamp(
@@ -135,16 +100,14 @@ def stamp(
     for spec in specs:
         if ":" in spec:
             raise UsageError(f"stamp {spec!r}: a START:END range is only for --sql")
-    targets: list[str] = []
+    from mig.runtime.steps import plan_stamp
+
     for spec in specs:
-        targets.extend(r for r in script.resolve(spec) if r not in targets)
+        script.resolve(spec)  # an unknown revision fails before env.py connects
 
     def plan(heads: tuple[str, ...], ctx: Any) -> list[Any]:
-        before, after = _stamp_rows(script, heads, tuple(targets), purge)
-        if before == after:
-            return []
-        label = ", ".join(sorted(after)) or "base"
-        return [StampStep(label, before, after)]
+        _check_known_rows(script, heads, purge)
+        return plan_stamp(script, heads, specs, purge=purge)
 
     run_env(
         config,
@@ -152,7 +115,7 @@ def stamp(
         plan,
         as_sql=sql,
         starting_rev=_offline_start(script, start),
-        destination_rev=",".join(targets),
+        destination_rev=",".join(specs),
         tag=tag,
     )
 
