@@ -8,6 +8,7 @@ Dialect modules subclass it with ``__dialect__ = "name"`` and override what diff
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import IO, Any, ClassVar
@@ -15,6 +16,7 @@ from typing import IO, Any, ClassVar
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.sql import ddl as sa_ddl
+from sqlalchemy.sql.base import SchemaEventTarget
 from sqlalchemy.sql.elements import BindParameter, ClauseElement
 from sqlalchemy.sql.type_api import TypeEngine
 
@@ -24,6 +26,48 @@ from mig.ddl.errors import UnsupportedOperationError
 from mig.ddl.registry import _add
 
 _SIMPLE_NAME = re.compile(r"^\w+$")
+
+PLAIN_COLUMN_HOOKS: set[Callable[..., Any]] = set()
+"""``before_add_column`` / ``after_add_column`` functions that do nothing for a plain column
+(see :func:`is_plain_column`). ``add_column`` skips the stub Table only when both hooks of
+the Impl's class are in here, so a subclass overriding either still gets its table."""
+
+
+def plain_column_hook(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark an add-column hook as a no-op for plain columns (adds it to PLAIN_COLUMN_HOOKS)."""
+    PLAIN_COLUMN_HOOKS.add(fn)
+    return fn
+
+
+def is_plain_column(column: sa.Column) -> bool:
+    """Whether ``ADD COLUMN`` for this column needs nothing but the column itself.
+
+    A plain column is detached, is no part of a key, index or constraint, has no comment,
+    no Sequence, and a type that hooks no schema events (no ENUM/Boolean constraint or
+    type, no variants). Its specification compiles the same with or without a Table, and
+    no statement rides on it, so ``add_column`` can skip building a stub Table and copying
+    the column, which cost more than compiling the statement.
+    """
+    type_ = column.type
+    return (
+        column.table is None
+        and not column.primary_key
+        and not column.foreign_keys
+        and not column.constraints
+        and not column.index
+        and not column.unique
+        and column.comment is None
+        and not isinstance(column.default, sa.Sequence)
+        and not isinstance(type_, SchemaEventTarget)
+        and not type_._variant_mapping
+    )
+
+
+@functools.cache
+def _plain_hooks(cls: type) -> bool:
+    return (
+        cls.before_add_column in PLAIN_COLUMN_HOOKS and cls.after_add_column in PLAIN_COLUMN_HOOKS
+    )
 
 
 class DefaultImpl:
@@ -41,6 +85,10 @@ class DefaultImpl:
     """Whether ``ADD COLUMN IF NOT EXISTS`` / ``DROP COLUMN IF EXISTS`` are SQL here; where
     not, online mode checks the catalog instead and offline mode refuses."""
     commit_text: ClassVar[str] = "COMMIT"
+    detached_column_ddl: ClassVar[bool] = False
+    """Whether the dialect's compiler renders a plain column's specification without its
+    Table (SQL Server's refuses; an unknown dialect might). Where it does, ``add_column``
+    skips the stub Table for a plain column (:func:`is_plain_column`)."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -227,6 +275,8 @@ class DefaultImpl:
     def comment_statements(self, table: sa.Table) -> list[ClauseElement]:
         """COMMENT statements for a new table whose database cannot comment inline."""
         commented = [c for c in table.columns if c.comment is not None]
+        if not commented and table.comment is None:
+            return []  # nothing to say: spare building the stub table
         stub = self.stub_table(
             table.name,
             self.comment_schema(table.schema),
@@ -273,16 +323,26 @@ class DefaultImpl:
         self.add_fk_stubs(table)
         return table, column
 
+    def adds_detached(self, column: sa.Column) -> bool:
+        """Whether ``add_column`` can compile ``column`` as is, without a stub Table."""
+        return self.detached_column_ddl and _plain_hooks(type(self)) and is_plain_column(column)
+
     def add_column(self, op: ops.AddColumnOp) -> None:
-        table, column = self.column_on_stub(op)
+        table: sa.Table | None = None
+        if self.adds_detached(op.column):
+            column = op.column  # compiling reads it only: no copy needed
+        else:
+            table, column = self.column_on_stub(op)
         guard = op.if_not_exists
         if guard and not self.supports_column_if_exists:
             if self.column_exists(op, op.table_name, op.schema, column.name):
                 return
             guard = False
-        self.before_add_column(table, column)
+        if table is not None:
+            self.before_add_column(table, column)
         self.execute(elements.AddColumn(op.table_name, column, op.schema, if_not_exists=guard))
-        self.after_add_column(table, column)
+        if table is not None:
+            self.after_add_column(table, column)
 
     def column_exists(self, op: Any, table: str, schema: str | None, column: str) -> bool:
         """Online: whether the column is there (for IF [NOT] EXISTS the SQL cannot say)."""
@@ -297,9 +357,11 @@ class DefaultImpl:
             return False
         return any(c["name"] == column for c in insp.get_columns(table, schema=schema))
 
+    @plain_column_hook
     def before_add_column(self, table: sa.Table, column: sa.Column) -> None:
         """Hook: what must exist before the column (PostgreSQL's ENUM type)."""
 
+    @plain_column_hook
     def after_add_column(self, table: sa.Table, column: sa.Column) -> None:
         """Constraints, indexes and comment that ride on the new column."""
         for constraint in sorted(table.constraints, key=lambda c: str(c.name)):

@@ -139,6 +139,7 @@ class MySQLImpl(DefaultImpl):
     supports_column_if_exists = False
     supports_constraint_if_exists = False
     batch_inline_constraints = frozenset({"primary", "check"})
+    detached_column_ddl = True
     type_synonyms = {**COMMON_TYPE_SYNONYMS, "TINYINT(1)": "BOOLEAN"}
 
     # -- columns ----------------------------------------------------------------------------

@@ -65,4 +65,5 @@ class OracleImpl(DefaultImpl):
     command_terminator = ""
     batch_separator = "/"
     begin_text = "SET TRANSACTION READ WRITE"
+    detached_column_ddl = True
     supports_column_if_exists = False

@@ -23,7 +23,7 @@ from sqlalchemy.sql.elements import ClauseElement
 from mig import ops
 from mig.ddl import elements as el
 from mig.ddl.compare import COMMON_TYPE_SYNONYMS
-from mig.ddl.impl import DefaultImpl
+from mig.ddl.impl import DefaultImpl, plain_column_hook
 
 _CAST = re.compile(r"::[a-z_][\w ]*(\(\d+(,\s*\d+)?\))?(\[\])?", re.IGNORECASE)
 _SIMPLE_NAME = re.compile(r"^\w+$")
@@ -46,6 +46,7 @@ def _type(element: el.ColumnType, compiler: DDLCompiler, **kw: Any) -> str:
 class PostgresqlImpl(DefaultImpl):
     __dialect__ = "postgresql"
     transactional_ddl = True
+    detached_column_ddl = True
     type_synonyms = {
         **COMMON_TYPE_SYNONYMS,
         "FLOAT": "DOUBLE",
@@ -75,7 +76,10 @@ class PostgresqlImpl(DefaultImpl):
 
     def _create_enums(self, columns: Any, schema: str | None) -> None:
         for column in columns:
-            type_ = column.type.dialect_impl(self.dialect)
+            declared = column.type
+            if not isinstance(declared, sa.types.SchemaType) and not declared._variant_mapping:
+                continue  # only an Enum (or a variant naming one) can be a native ENUM here
+            type_ = declared.dialect_impl(self.dialect)
             if not isinstance(type_, pg.ENUM) or not type_.create_type or not type_.name:
                 continue
             enum_schema = type_.schema or schema
@@ -87,6 +91,7 @@ class PostgresqlImpl(DefaultImpl):
     def before_create_table(self, table: sa.Table) -> None:
         self._create_enums(table.columns, table.schema)
 
+    @plain_column_hook  # a plain column's type is no ENUM
     def before_add_column(self, table: sa.Table, column: sa.Column) -> None:
         self._create_enums([column], table.schema)
 

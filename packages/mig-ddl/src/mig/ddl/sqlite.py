@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.sql.schema import DefaultClause
 
 from mig import ops
-from mig.ddl.impl import DefaultImpl
+from mig.ddl.impl import DefaultImpl, plain_column_hook
 
 AUTOBATCH_OPTION = "sqlite_autobatch"
 
@@ -52,6 +52,7 @@ class SQLiteImpl(DefaultImpl):
     compare_type_arguments = False  # SQLite enforces neither lengths nor precision
     supports_column_if_exists = False
     batch_inline_constraints = frozenset({"primary", "unique", "foreignkey", "check"})
+    detached_column_ddl = True
 
     @property
     def autobatch(self) -> bool:
@@ -86,6 +87,7 @@ class SQLiteImpl(DefaultImpl):
             return
         super().add_column(op)
 
+    @plain_column_hook  # a plain column has no index
     def after_add_column(self, table: sa.Table, column: sa.Column) -> None:
         for index in sorted(table.indexes, key=lambda i: str(i.name)):
             self.execute(sa.schema.CreateIndex(index))
