@@ -10,34 +10,26 @@ from __future__ import annotations
 
 import gc
 import os
-import runpy
 from collections.abc import Iterable, Iterator, Sequence
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mig.scripts.cache import CACHE_DIR, HeaderCache
+from mig.scripts import cache
 from mig.scripts.errors import MultipleHeads, RangeNotAncestor, ScriptError
-from mig.scripts.graph import RevisionMap
-from mig.scripts.header import Header, read_header
-from mig.scripts.hooks import HookSpec
+from mig.scripts.graph import SNAPSHOT_FIELDS, RevisionMap
+from mig.scripts.header import NeedsImport, decode_source, import_header, parse_header
 from mig.scripts.plan import MigrationStep, plan_downgrade, plan_upgrade
 from mig.scripts.revision import Script
-from mig.scripts.settings import (
-    DEFAULT_FILE_TEMPLATE,
-    DEFAULT_TRUNCATE_SLUG_LENGTH,
-    ConfigLike,
-    parse_timezone,
-    settings_from_config,
-)
+from mig.scripts.scan import FileKey, Listing
 from mig.scripts.specs import resolve_target
 
+if TYPE_CHECKING:
+    from mig.scripts.hooks import HookSpec
+    from mig.scripts.settings import ConfigLike
 
-def _is_script_name(name: str, sourceless: bool) -> bool:
-    if name.startswith((".", "#")) or name.startswith("__init__."):
-        return False
-    if name.endswith(".py"):
-        return True
-    return sourceless and name.endswith((".pyc", ".pyo"))
+# Repeated here so that importing the directory does not import the settings module (and
+# through it the hooks and importlib.metadata): listing commands never need them.
+DEFAULT_FILE_TEMPLATE = "%(rev)s_%(slug)s"
+DEFAULT_TRUNCATE_SLUG_LENGTH = 40
 
 
 class ScriptDirectory:
@@ -69,7 +61,12 @@ class ScriptDirectory:
         self.version_locations = [str(v) for v in version_locations] if version_locations else None
         self.sourceless = sourceless
         self.output_encoding = output_encoding
-        self.timezone = parse_timezone(timezone)
+        if timezone:
+            from mig.scripts.settings import parse_timezone
+
+            self.timezone = parse_timezone(timezone)
+        else:
+            self.timezone = None
         self.hooks = list(hooks)
         self.recursive_version_locations = recursive_version_locations
         #: run env.py for ``revision`` too (the CLI reads this; see README)
@@ -80,10 +77,14 @@ class ScriptDirectory:
         #: headers served from the cache / read from files in the last scan
         self.cache_hits = 0
         self.cache_misses = 0
+        #: whether the last scan loaded the whole linked graph from the cache
+        self.graph_from_cache = False
 
     @classmethod
     def from_config(cls, config: ConfigLike) -> ScriptDirectory:
         """Build from a config object (see :mod:`mig.scripts.settings` for the keys)."""
+        from mig.scripts.settings import settings_from_config
+
         s = settings_from_config(config)
         return cls(
             s.dir,
@@ -116,6 +117,8 @@ class ScriptDirectory:
 
     def run_env(self) -> None:
         """Execute ``env.py`` (the runtime sets up ``mig.runtime.context`` before calling)."""
+        import runpy
+
         path = self.env_py_location
         if not os.path.exists(path):
             raise ScriptError(f"{path} does not exist; the script location needs an env.py")
@@ -123,55 +126,142 @@ class ScriptDirectory:
 
     # --- reading -------------------------------------------------------------------------
 
-    def _script_files(self, location: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
-        """(path relative to the location, entry) for each revision file, sorted by name."""
-        stack = [("", location)]
-        while stack:
-            rel, path = stack.pop(0)
+    def _cache_key(self, locations: Sequence[str]) -> tuple:
+        return (
+            cache.FORMAT,
+            tuple(os.path.abspath(loc) for loc in locations),
+            bool(self.recursive_version_locations),
+            bool(self.sourceless),
+        )
+
+    def _read_map(self) -> RevisionMap:
+        """The graph: from the cache when no file changed, else from the files (each file
+        whose header is cached and unchanged is not read), then cached again."""
+        locations = self._version_locations
+        key = self._cache_key(locations)
+        cache_file = cache.cache_path(locations[0])
+        old = cache.load(cache_file, key) if self.use_cache else None
+        if old is None and self.use_cache:
+            # Make the cache's folder now, before the version folder's stamps are taken:
+            # made later, it would change them and the next command would list it again.
             try:
-                entries = sorted(os.scandir(path), key=lambda e: e.name)
-            except FileNotFoundError:
-                continue
-            names = {e.name for e in entries}
-            subdirs = []
-            for entry in entries:
-                name = entry.name
-                if entry.is_dir():
-                    if self.recursive_version_locations and name != CACHE_DIR:
-                        if not name.startswith("."):
-                            subdirs.append((f"{rel}{name}/", entry.path))
-                    continue
-                if not _is_script_name(name, self.sourceless):
-                    continue
-                if name.endswith((".pyc", ".pyo")) and name[:-1] in names:
-                    continue  # the source is there: it wins
-                yield f"{rel}{name}", entry
-            stack[0:0] = subdirs
+                os.mkdir(os.path.dirname(cache_file))
+            except OSError:
+                pass
+        self.graph_from_cache = False
+        known_folders = old.known_folders() if old is not None else None
+        with Listing(
+            locations, self.recursive_version_locations, self.sourceless, known_folders
+        ) as listing:
+            keys: list[FileKey] | None = None
+            known: dict[FileKey, tuple] = {}
+            if old is not None:
+                values = listing.stat_all()
+                if (
+                    old.graph is not None
+                    and len(old.graph) == SNAPSHOT_FIELDS
+                    and old.same_names(listing.folders)
+                    and cache.pack_stats(values) == old.stats
+                ):
+                    self.cache_hits, self.cache_misses = len(values) // 3, 0
+                    self.graph_from_cache = True
+                    if listing.listed:  # folders listed again: record their stamps
+                        folders = cache.stored_folders(listing.folders, cache.now_ns())
+                        if folders != old.folders:
+                            cache.save(cache_file, key, old._replace(folders=folders))
+                    return RevisionMap.from_snapshot(old.graph, locations, old.folders)
+                it = iter(values)
+                keys = [
+                    (f[0], f[1], size, m, c)
+                    for f, size, m, c in zip(listing.files, it, it, it, strict=True)
+                ]
+                known = old.known_headers()
+            return self._read_files(listing, keys, known, old, cache_file, key)
 
-    def _load_scripts(self) -> list[Script]:
-        scripts = []
-        hits = misses = 0
-        for location in self._version_locations:
-            cache = HeaderCache(Path(location), enabled=self.use_cache)
-            for rel, entry in self._script_files(location):
-                path = entry.path
-                header: Header | None = None
-                if rel.endswith(".py"):
-                    st = entry.stat()
-                    header = cache.get(rel, st.st_size, st.st_mtime_ns)
-                    if header is None:
-                        header = read_header(path)  # type: ignore[arg-type]
-                        cache.put(rel, st.st_size, st.st_mtime_ns, header)
+    def _read_files(
+        self,
+        listing: Listing,
+        keys: list[FileKey] | None,
+        known: dict[FileKey, tuple],
+        old: cache.CachedState | None,
+        cache_file: str,
+        cache_key: tuple,
+    ) -> RevisionMap:
+        records: list[tuple] = []
+        values: list[int] = []
+        stored: list[tuple | None] = []
+        now = cache.now_ns()
+        hits = 0
+        path_of, trusted, prefixes = listing.path, cache.trusted, listing.prefixes
+        files = listing.files
+        # nothing cached: read them all in one go (else one by one, those not cached)
+        contents = listing.read_all() if keys is None and not self.sourceless else None
+        for i, (index, rel, _, name) in enumerate(files):
+            header = known.get(keys[i]) if keys is not None else None
+            if header is not None:
+                hits += 1
+                file_key = keys[i]  # type: ignore[index]
+                keep: tuple | None = header
+            elif name.endswith(".py"):
+                data, file_key, whole = next(contents) if contents else listing.read(i)
+                if data is None:  # a folder named like a script: not one
+                    header = keep = ()
                 else:
-                    from mig.scripts.header import import_header
+                    path = prefixes[index] + rel
+                    try:
+                        try:
+                            text = data.decode()
+                        except UnicodeDecodeError:
+                            text = decode_source(path, data)  # raises, naming the file
+                        if text.startswith("\ufeff"):
+                            text = text[1:]
+                        header = parse_header(path, text)
+                        keep = header if whole and trusted(file_key[3], now) else None
+                    except NeedsImport:
+                        header, keep = tuple(import_header(path))[:5], None
+            else:  # sourceless .pyc: import it, every time
+                file_key = keys[i] if keys is not None else listing.key(i)
+                header, keep = tuple(import_header(path_of(i)))[:5], None
+            values += file_key[2:]
+            stored.append(keep)
+            if header:
+                records.append((header, (index, rel)))
+        self.cache_hits, self.cache_misses = hits, len(stored) - hits
+        try:
+            rmap = RevisionMap.build(records, listing.locations)
+        except ScriptError:
+            self._save(old, cache_file, cache_key, listing, values, stored, None, now)
+            raise
+        self._save(old, cache_file, cache_key, listing, values, stored, rmap, now)
+        return rmap
 
-                    header = import_header(Path(path))
-                scripts.append(Script(header, path))
-            cache.save()
-            hits += cache.hits
-            misses += cache.misses
-        self.cache_hits, self.cache_misses = hits, misses
-        return scripts
+    def _save(
+        self,
+        old: cache.CachedState | None,
+        cache_file: str,
+        cache_key: tuple,
+        listing: Listing,
+        values: list[int],
+        stored: list[tuple | None],
+        rmap: RevisionMap | None,
+        now: int,
+    ) -> None:
+        """Cache what was read: the graph if every header may be trusted, else the headers
+        that may (unless that is exactly what the cache already says)."""
+        if not self.use_cache:
+            return
+        folders = cache.stored_folders(listing.folders, now)
+        stats = cache.pack_stats(values)
+        if rmap is not None and all(h is not None for h in stored):
+            state = cache.CachedState(folders, stats, rmap.snapshot(folders), None)
+        else:
+            import marshal
+
+            headers_blob = marshal.dumps(tuple(stored))
+            state = cache.CachedState(folders, stats, None, headers_blob)
+            if state == old:
+                return  # nothing new to say
+        cache.save(cache_file, cache_key, state)
 
     @property
     def revision_map(self) -> RevisionMap:
@@ -182,7 +272,7 @@ class ScriptDirectory:
             was_enabled = gc.isenabled()
             gc.disable()
             try:
-                self._map = RevisionMap(self._load_scripts())
+                self._map = self._read_map()
             finally:
                 if was_enabled:
                     gc.enable()
@@ -198,6 +288,8 @@ class ScriptDirectory:
         found here (``mig check``) or when its step is imported, never silently run.
         Returns the number of scripts checked.
         """
+        from pathlib import Path
+
         from mig.scripts.header import check_syntax
 
         count = 0
@@ -272,8 +364,12 @@ class ScriptDirectory:
         """
         rmap = self.revision_map
         uppers = self.resolve(upper)
-        below = rmap._ancestors(uppers)
         lowers = self.resolve(lower)
+        if not lowers and rmap._covers_heads(uppers):
+            # the whole history (``history`` with no range): its order is in the graph
+            yield from rmap._scripts_for(reversed(rmap._full_order))
+            return
+        below = rmap._ancestors(uppers)
         if lowers:
             missing = [low for low in lowers if low not in below]
             if missing:
@@ -282,8 +378,7 @@ class ScriptDirectory:
             if not inclusive:
                 keep -= set(lowers)
             below = keep
-        for rev in rmap.downgrade_order(below):
-            yield rmap.script(rev)
+        yield from rmap._scripts_for(rmap.downgrade_order(below))
 
     def walk_revisions(self, base: str = "base", head: str = "heads") -> Iterator[Script]:
         """Every revision from ``head`` down to ``base`` inclusive, newest first."""

@@ -2,164 +2,228 @@
 
 The graph needs four assignments from each file (``revision``, ``down_revision``,
 ``branch_labels``, ``depends_on``) and the docstring for ``history``. Importing thousands of
-files to get them is what makes large histories slow, so they are read from the source text:
+files to get them is what makes large histories slow, so they are read from the source text,
+in three tiers, each used only when the one before cannot be sure:
 
-1. a line scan finds top-level ``name = literal`` / ``name: type = literal`` assignments and
-   decodes the common literals (a quoted id, ``None``) directly;
-2. anything the scan is unsure of (multi-line tuples, escapes, assignments inside blocks) is
-   settled by ``ast`` on the whole file;
-3. a value that is not a literal (``revision = make_id()``) marks the header as needing an
-   import; the directory then imports that one file (:func:`import_header`).
+1. a scan with a few compiled regular expressions. It accepts a file only when its shape
+   proves what Python would bind: a docstring, then nothing but blank lines, comments,
+   one-line imports and header assignments with literal values, and no header name at the
+   start of any later line. That is the shape of every file the templates write, and the
+   scan costs a few microseconds;
+2. anything else (a multi-line import before the header, an assignment inside ``if``, a
+   later line that starts with ``revision``, escapes in the docstring) is settled by
+   ``ast`` on the whole file;
+3. a value that is not a literal (``revision = make_id()``) needs the file to run: the
+   directory imports that one file (:func:`import_header`).
 """
 
 from __future__ import annotations
 
 import ast
-import importlib.abc
-import importlib.machinery
-import importlib.util
 import re
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import NamedTuple
 
 from mig.scripts.errors import BadHeader, NotARevisionScript, ScriptParseError
 
 FIELDS = ("revision", "down_revision", "branch_labels", "depends_on")
 
-_ASSIGN = re.compile(
-    r"^(revision|down_revision|branch_labels|depends_on)[ \t]*(?::[^=\n]*)?=(?!=)[ \t]*(.*)$",
-    re.MULTILINE,
+_NAMES = r"(?:revision|down_revision|branch_labels|depends_on)"
+#: the literal values the scan decodes itself: a quoted id, None, or a bracketed list of
+#: literals (which ast.literal_eval checks) that may span lines but holds no bracket
+_VALUE = r"""(?:'[^'\\\n]*'|"[^"\\\n]*"|None|\([^()\[\]{}\\#]*\)|\[[^()\[\]{}\\#]*\])"""
+_ANNOTATION = r"(?::[^=\n]*)?"
+_HEADER_LINE = _NAMES + r"[ \t]*" + _ANNOTATION + r"=[ \t]*" + _VALUE + r"[ \t]*(?:#[^\n]*)?"
+#: whole lines that bind nothing: a comment, a blank
+_QUIET = r"#[^\n]*|[ \t]*"
+#: whole lines that bind no header name: an import on one line (no brackets, no "as
+#: revision"), and the quiet ones
+_HARMLESS = (
+    r"#[^\n]*|(?:from|import)[ \t](?![^\n]*[ \t,]" + _NAMES + r"\b)[^\n'\"()\[\]{}\\;:]*|[ \t]*"
 )
-_SIMPLE_STR = re.compile(r"""^(['"])([^'"\\\n]*)\1[ \t]*(?:#.*)?$""")
-_INDENTED = re.compile(
-    r"^[ \t]+(?:revision|down_revision|branch_labels|depends_on)[ \t]*(?::[^=\n]*)?=(?!=)",
-    re.MULTILINE,
-)
-_NONE = re.compile(r"^None[ \t]*(?:#.*)?$")
-_DOCSTRING = re.compile(r"""\A(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]*([rRuU]?)(\"\"\"|''')(.*?)\2""", re.S)
+#: the rest of the docstring's line: nothing, or a comment
+_EOL = r"[ \t]*(?:#[^\n]*)?(?=\n)"
 
 
-@dataclass(frozen=True, slots=True)
-class Header:
-    """The header of one revision file, as plain data (JSON-friendly for the cache)."""
+def _assignment(name: str) -> str:
+    return r"\n" + name + r"[ \t]*" + _ANNOTATION + r"=[ \t]*(" + _VALUE + r")[ \t]*(?:#[^\n]*)?"
+
+
+# The text is scanned as "\n" + text + "\n", so every line starts after a "\n" and ends
+# before one. Each pattern below but the first starts right after the docstring (or at 0).
+#: the docstring after comment lines (coding, shebang): a triple-quoted string with no
+#: prefix. (A file that starts with the string is handled without it.)
+_DOCSTRING = re.compile(r"\n(?:[ \t]*(?:#[^\n]*)?\n)*(\"\"\"|''')(?>(.*?)\1)", re.S)
+#: the templates' layout: harmless lines, then the four assignments in their usual order,
+#: with only comments and blanks between them. One match yields the four values.
+_TEMPLATE = re.compile(
+    _EOL
+    + r"(?:\n(?:" + _HARMLESS + r")(?=\n))*+"
+    + "".join(_assignment(n) + r"(?=\n)(?:\n(?:" + _QUIET + r")(?=\n))*+" for n in FIELDS)
+)  # fmt: skip
+#: any other layout: the lines allowed before and among the header assignments, each a
+#: whole statement (a header assignment with a literal value, or a harmless line)
+_PREAMBLE = re.compile(_EOL + r"(?:\n(?:" + _HEADER_LINE + "|" + _HARMLESS + r")(?=\n))*+")
+#: the header assignments inside an accepted preamble: (name, value text)
+_ASSIGNMENT = re.compile(
+    r"\n(" + _NAMES[3:-1] + r")[ \t]*" + _ANNOTATION + r"=[ \t]*(" + _VALUE + r")"
+)
+#: a header name starting a line anywhere after the preamble: the scan is not sure
+_STRAY = re.compile(r"\n[ \t]*" + _NAMES + r"\b")
+#: a bracketed value made of plain quoted strings only: decoded without ast
+_STRINGS = re.compile(
+    r"""[(\[]\s*(?:(?:'[^'\\\n]*'|"[^"\\\n]*")\s*,\s*)*(?:'[^'\\\n]*'|"[^"\\\n]*")?\s*,?\s*[)\]]"""
+)
+_STRING = re.compile(r"""'([^'\\\n]*)'|"([^"\\\n]*)\"""")
+
+
+class Header(NamedTuple):
+    """The header of one revision file, as plain data."""
 
     revision: str
     down_revision: str | tuple[str, ...] | None
     branch_labels: tuple[str, ...]
     depends_on: tuple[str, ...]
     docstring: str
-    #: True when the values came from importing the file (not cached: code may change them).
+    #: True when the values came from importing the file (never cached: code may change them)
     imported: bool = False
 
-    def to_json(self) -> list:
-        down = list(self.down_revision) if isinstance(self.down_revision, tuple) else None
-        return [
-            self.revision,
-            down if down is not None else self.down_revision,
-            list(self.branch_labels),
-            list(self.depends_on),
-            self.docstring,
-        ]
 
-    @classmethod
-    def from_json(cls, data: list) -> Header:
-        rev, down, labels, deps, doc = data
-        if isinstance(down, list):
-            down = tuple(down)
-        return cls(rev, down, tuple(labels), tuple(deps), doc)
-
-
-class _NeedsImport(Exception):
+class NeedsImport(Exception):
     """A header value is not a literal: only running the file can tell it."""
 
 
-def read_header(path: Path, text: str | None = None) -> Header:
+def read_header(path: str | Path, text: str | None = None) -> Header:
     """The header of the script at ``path``, read statically when possible.
 
     Raises :class:`ScriptParseError` for a file Python cannot parse and
     :class:`NotARevisionScript` for a file that assigns no ``revision``.
     """
     if text is None:
-        try:
-            with open(path, "rb") as fh:
-                text = fh.read().decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise ScriptParseError(str(path), f"not UTF-8 ({exc.reason})") from None
+        with open(path, "rb") as fh:
+            text = decode_source(str(path), fh.read())
     try:
-        return _scan(path, text)
-    except _NeedsImport:
+        return Header(*parse_header(str(path), text))
+    except NeedsImport:
         return import_header(Path(path))
 
 
-def _scan(path: Path, text: str) -> Header:
-    found: dict[str, object] = {}
-    unsure = False
-    for match in _ASSIGN.finditer(text):
-        name, raw = match.group(1), match.group(2)
-        simple = _SIMPLE_STR.match(raw)
-        if simple:
-            found[name] = simple.group(2)
-        elif _NONE.match(raw):
-            found[name] = None
-        else:
-            try:
-                found[name] = ast.literal_eval(raw)
-            except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-                unsure = True
-    doc = _DOCSTRING.match(text)
-    if doc and ("\\" in doc.group(3) or doc.group(1)):
-        unsure = True  # escapes or prefixes: let the parser decode the docstring
-    if unsure or "revision" not in found or _INDENTED.search(text):
-        return _parse(path, text)
-    return _build(path, found, doc.group(3) if doc else "")
-
-
-def _parse(path: Path, text: str) -> Header:
+def decode_source(path: str, data: bytes) -> str:
+    """The text of a script (UTF-8, an optional byte-order mark); a clear error otherwise."""
     try:
-        tree = ast.parse(text, filename=str(path))
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ScriptParseError(path, f"not UTF-8 ({exc.reason})") from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def parse_header(path: str, text: str) -> tuple:
+    """``(revision, down_revision, branch_labels, depends_on, docstring)`` from the text.
+
+    Raises :class:`NeedsImport` when the values are not literals.
+    """
+    if "\r" in text:  # Python reads \r\n and a lone \r as line ends: so must the scan
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = f"\n{text}\n"
+    if text.startswith(('"""', "'''"), 1):  # the docstring opens the file: no regex needed
+        close = text.find(text[1:4], 4)
+        if close < 0:
+            return _parse(path, text[1:-1])  # unterminated: the parser says where
+        docstring = text[4:close]
+        start = close + 3
+    else:
+        doc = _DOCSTRING.match(text)
+        if doc is not None:
+            start = doc.end()
+            docstring = doc.group(2)
+        else:
+            start = 0
+            docstring = ""
+    if "\\" in docstring:  # an escape (or an escaped quote): let the parser decode it
+        return _parse(path, text[1:-1])
+    fast = _TEMPLATE.match(text, start)
+    if fast is not None:
+        if _STRAY.search(text, fast.end()) is not None:
+            return _parse(path, text[1:-1])
+        revision, down, labels, deps = fast.groups()
+        if revision[0] != "N" and down[0] != "(" and down[0] != "[":
+            revision = revision[1:-1]
+            down = None if down == "None" else down[1:-1]
+            if labels == "None" and deps == "None" and revision.strip():
+                return (revision, down, (), (), docstring)  # the common case, already normal
+        found = dict(zip(FIELDS, (_literal(v) for v in fast.groups()), strict=True))
+        return _build(path, found, docstring)
+    preamble = _PREAMBLE.match(text, start)
+    if preamble is None or _STRAY.search(text, preamble.end()) is not None:
+        return _parse(path, text[1:-1])
+    found = {}
+    for name, raw in _ASSIGNMENT.findall(text, start, preamble.end()):
+        found[name] = _literal(raw)
+    if "revision" not in found:
+        return _parse(path, text[1:-1])  # let the parser say what is wrong
+    return _build(path, found, docstring)
+
+
+def _literal(raw: str) -> object:
+    """The value of a literal the patterns accepted (``_VALUE``)."""
+    first = raw[0]
+    if first == "'" or first == '"':
+        return raw[1:-1]
+    if first == "N":
+        return None
+    if _STRINGS.fullmatch(raw):
+        items = [a or b for a, b in _STRING.findall(raw)]
+        return tuple(items) if first == "(" else items
+    return ast.literal_eval(raw)  # brackets holding something else: it checks, or raises
+
+
+def _parse(path: str, text: str) -> tuple:
+    try:
+        tree = ast.parse(text, filename=path)
     except SyntaxError as exc:
-        raise ScriptParseError(str(path), f"line {exc.lineno}: {exc.msg}") from None
+        raise ScriptParseError(path, f"line {exc.lineno}: {exc.msg}") from None
     except ValueError as exc:  # e.g. null bytes
-        raise ScriptParseError(str(path), str(exc)) from None
+        raise ScriptParseError(path, str(exc)) from None
     found: dict[str, object] = {}
-    nested = False
     for node in tree.body:
-        targets: list[ast.expr] = []
-        value = None
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            continue
         if isinstance(node, ast.Assign):
             targets, value = node.targets, node.value
         elif isinstance(node, ast.AnnAssign) and node.value is not None:
             targets, value = [node.target], node.value
-        elif not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            # top-level if/try/for etc. may assign a header name: look inside
-            nested = nested or _assigns_header(node)
+        else:
+            # if/try/for/augmented assignment ... may bind a header name: run the file
+            if _binds_header(node):
+                raise NeedsImport
             continue
         for target in targets:
-            if isinstance(target, ast.Name) and target.id in FIELDS:
-                try:
-                    found[target.id] = ast.literal_eval(value)
-                except ValueError:
-                    raise _NeedsImport from None
-    if nested:
-        raise _NeedsImport
+            if isinstance(target, ast.Name):
+                if target.id in FIELDS:
+                    try:
+                        found[target.id] = ast.literal_eval(value)
+                    except ValueError:
+                        raise NeedsImport from None
+            elif _binds_header(target):  # a, revision = ...
+                raise NeedsImport
     if "revision" not in found:
-        raise NotARevisionScript(str(path))
+        raise NotARevisionScript(path)
     return _build(path, found, ast.get_docstring(tree, clean=False) or "")
 
 
-def _assigns_header(node: ast.AST) -> bool:
+def _binds_header(node: ast.AST) -> bool:
     for sub in ast.walk(node):
         if isinstance(sub, ast.Name) and sub.id in FIELDS and isinstance(sub.ctx, ast.Store):
             return True
     return False
 
 
-def _build(path: Path, found: dict[str, object], doc: str, imported: bool = False) -> Header:
+def _build(path: str, found: dict[str, object], doc: str) -> tuple:
     revision = found.get("revision")
     if not isinstance(revision, str) or not revision.strip():
-        raise BadHeader(str(path), "revision", revision)
+        raise BadHeader(path, "revision", revision)
     down = found.get("down_revision")
     if isinstance(down, list | tuple):
         down = _str_tuple(path, "down_revision", down)
@@ -168,18 +232,17 @@ def _build(path: Path, found: dict[str, object], doc: str, imported: bool = Fals
         elif not down:
             down = None
     elif down is not None and not isinstance(down, str):
-        raise BadHeader(str(path), "down_revision", down)
-    return Header(
-        revision=revision,
-        down_revision=down,
-        branch_labels=_str_tuple(path, "branch_labels", found.get("branch_labels")),
-        depends_on=_str_tuple(path, "depends_on", found.get("depends_on")),
-        docstring=doc,
-        imported=imported,
+        raise BadHeader(path, "down_revision", down)
+    return (
+        revision,
+        down,
+        _str_tuple(path, "branch_labels", found.get("branch_labels")),
+        _str_tuple(path, "depends_on", found.get("depends_on")),
+        doc,
     )
 
 
-def _str_tuple(path: Path, name: str, value: object) -> tuple[str, ...]:
+def _str_tuple(path: str, name: str, value: object) -> tuple[str, ...]:
     if value is None:
         return ()
     if isinstance(value, str):
@@ -187,7 +250,7 @@ def _str_tuple(path: Path, name: str, value: object) -> tuple[str, ...]:
     if isinstance(value, list | tuple | set | frozenset) and all(isinstance(v, str) for v in value):
         items = sorted(value) if isinstance(value, set | frozenset) else value
         return tuple(dict.fromkeys(items))
-    raise BadHeader(str(path), name, value)
+    raise BadHeader(path, name, value)
 
 
 # --- importing ---------------------------------------------------------------------------
@@ -200,13 +263,18 @@ def load_module(path: Path) -> ModuleType:
 
     Revision files are not a package; each gets a unique name in ``sys.modules`` so that two
     scripts with the same file name in different locations cannot shadow each other.
+    (The import machinery is imported here, not at the top: listing never needs it.)
     """
+    import importlib.machinery
+    import importlib.util
+
     global _counter
     _counter += 1
     stem = re.sub(r"\W", "_", path.stem)
     name = f"_mig_revision_{_counter}_{stem}"
+    loader: importlib.machinery.SourceFileLoader | importlib.machinery.SourcelessFileLoader
     if path.suffix in (".pyc", ".pyo"):
-        loader: importlib.abc.Loader = importlib.machinery.SourcelessFileLoader(name, str(path))
+        loader = importlib.machinery.SourcelessFileLoader(name, str(path))
     else:
         loader = importlib.machinery.SourceFileLoader(name, str(path))
     spec = importlib.util.spec_from_file_location(name, str(path), loader=loader)
@@ -241,8 +309,8 @@ def check_syntax(path: Path) -> None:
 
 def import_header(path: Path) -> Header:
     """The header of a file whose values are computed: run it once and read its globals."""
-    module = load_module(path)
+    module = load_module(Path(path))
     if not hasattr(module, "revision"):
         raise NotARevisionScript(str(path))
     found = {f: getattr(module, f, None) for f in FIELDS}
-    return _build(path, found, module.__doc__ or "", imported=True)
+    return Header(*_build(str(path), found, module.__doc__ or ""), imported=True)

@@ -73,7 +73,8 @@ def _applied(rmap: RevisionMap, current: Iterable[str]) -> tuple[list[str], set[
 
 
 def _heads_of(rmap: RevisionMap, applied: set[str]) -> set[str]:
-    return {r for r in applied if not (rmap.script(r)._all_nextrev & applied)}
+    children = rmap._all_children
+    return {r for r in applied if applied.isdisjoint(children[r])}
 
 
 def plan_upgrade(
@@ -92,13 +93,15 @@ def plan_upgrade(
     todo = rmap._ancestors(wanted) - applied
     order = rmap.upgrade_order(todo)
     heads = set(rows)
+    parents_of, script = rmap._parents, rmap.script
     steps = []
+    before = frozenset(heads)
     for rev in order:
-        script = rmap.script(rev)
-        before = frozenset(heads)
-        heads.difference_update(script._all_down_revisions)
+        heads.difference_update(parents_of[rev])
         heads.add(rev)
-        steps.append(MigrationStep(rev, script, "up", before, frozenset(heads)))
+        after = frozenset(heads)
+        steps.append(MigrationStep(rev, script(rev), "up", before, after))
+        before = after
     return steps
 
 
@@ -135,21 +138,23 @@ def plan_downgrade(
     order = rmap.downgrade_order(remove)
     # children count inside the applied set: a parent becomes a row when it drops to 0
     remaining = set(applied)
+    parents_of, children, script = rmap._parents, rmap._all_children, rmap.script
     count: dict[str, int] = {}
     for rev in remove:
-        for parent in rmap.script(rev)._all_down_revisions:
+        for parent in parents_of[rev]:
             if parent not in count:
-                count[parent] = len(rmap.script(parent)._all_nextrev & remaining)
+                count[parent] = sum(1 for c in children[parent] if c in remaining)
     heads = set(rows)
     steps = []
+    before = frozenset(heads)
     for rev in order:
-        script = rmap.script(rev)
-        before = frozenset(heads)
         heads.discard(rev)
         remaining.discard(rev)
-        for parent in script._all_down_revisions:
+        for parent in parents_of[rev]:
             count[parent] -= 1
             if count[parent] == 0:
                 heads.add(parent)
-        steps.append(MigrationStep(rev, script, "down", before, frozenset(heads)))
+        after = frozenset(heads)
+        steps.append(MigrationStep(rev, script(rev), "down", before, after))
+        before = after
     return steps

@@ -86,13 +86,15 @@ def _on_branch_path(rmap: RevisionMap, branch: str) -> Callable[[str], bool]:
     owner = rmap.label_owner(branch)
     assert owner is not None
     below = rmap._ancestors([owner.revision], include_dependencies=False)
-    return lambda rev: rev in below or branch in rmap.script(rev).branch_labels
+    labelled = rmap._branch
+    return lambda rev: rev in below or branch in labelled.get(rev, ())
 
 
 def _branch_heads(rmap: RevisionMap, branch: str | None) -> tuple[str, ...]:
     heads = rmap.heads
     if branch is not None:
-        heads = tuple(h for h in heads if branch in rmap.script(h).branch_labels)
+        labelled = rmap._branch
+        heads = tuple(h for h in heads if branch in labelled.get(h, ()))
     return heads
 
 
@@ -156,7 +158,7 @@ def _from_current(rmap: RevisionMap, spec: Spec, current: Sequence[str] | None) 
         # the highest applied revisions on the branch's path (which may be below its label)
         on_path = _on_branch_path(rmap, spec.branch)
         applied = {r for r in rmap._ancestors(heads) if on_path(r)}
-        heads = [r for r in applied if not (rmap.script(r).nextrev & applied)]
+        heads = [r for r in applied if applied.isdisjoint(rmap._children[r])]
     if len(heads) > 1:
         raise RelativeRevisionError(
             spec.text,
@@ -170,7 +172,7 @@ def _from_current(rmap: RevisionMap, spec: Spec, current: Sequence[str] | None) 
     if offset > 0:
         return replace(_walk(rmap, spec, heads[0], offset), relative=1)
     walked = _walk_down(rmap, spec, heads[0], -offset)
-    landing = rmap.script(walked[-1]).down_revisions
+    landing = rmap._downs[walked[-1]]
     return Target(landing[:1] if len(walked) == -offset else (), (walked[-1],), relative=-1)
 
 
@@ -197,7 +199,7 @@ def _walk_down(rmap: RevisionMap, spec: Spec, start: str, steps: int) -> list[st
     walked = [start]
     rev = start
     for step in range(steps):
-        downs = rmap.script(rev).down_revisions
+        downs = rmap._downs[rev]
         if len(downs) > 1:
             raise RelativeRevisionError(
                 spec.text,
@@ -220,13 +222,13 @@ def _walk(rmap: RevisionMap, spec: Spec, start: str, offset: int) -> Target:
     rev = start
     if offset < 0:
         walked = _walk_down(rmap, spec, start, -offset)
-        landing = rmap.script(walked[-1]).down_revisions
+        landing = rmap._downs[walked[-1]]
         if len(walked) == -offset and landing:
             return Target(landing[:1])
         return Target((), (walked[-1],))
     on_path = _on_branch_path(rmap, spec.branch) if spec.branch is not None else None
     for step in range(offset):
-        children = sorted(rmap.script(rev).nextrev)
+        children = sorted(rmap._children[rev])
         if on_path is not None:
             children = [c for c in children if on_path(c)]
         if not children:
