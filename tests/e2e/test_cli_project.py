@@ -135,6 +135,9 @@ def test_branches_merge_and_partial_downgrade_of_one_branch(project) -> None:
     ]
     project.mig("upgrade", "head")
     assert project.version_rows() == {"ddd444"}
+    project.mig("downgrade", "-1")  # un-merge: both parents become rows
+    assert project.version_rows() == {"ccc333", "fff111"}
+    project.mig("upgrade", "head")
     project.mig("downgrade", "ccc333")  # un-merge: the other branch's head stays
     assert project.version_rows() == {"ccc333", "fff111"}
     graph = project.mig("graph").out

@@ -12,7 +12,7 @@ import itertools
 
 import pytest
 
-from mig.scripts.errors import RelativeRevisionError, ScriptError
+from mig.scripts.errors import MultipleHeads, RelativeRevisionError, ScriptError
 
 from ._graph import draw, run
 
@@ -204,7 +204,7 @@ def test_steps_chain_rows_exactly(tmp_path):
 @pytest.mark.parametrize(
     ("picture", "heads", "command", "error"),
     [
-        (MERGE, ["m"], "downgrade -1", RelativeRevisionError),  # a merge: ambiguous walk
+        (MERGE, ["m"], "downgrade -2", MultipleHeads),  # after un-merging: which head?
         (MERGE, ["m"], "upgrade +1", RelativeRevisionError),  # nothing above
         (MERGE, ["b2", "c2"], "upgrade +1", RelativeRevisionError),  # several current heads
         (MERGE, [], "upgrade +2", RelativeRevisionError),  # a is a branch point
@@ -218,3 +218,11 @@ def test_plan_refuses(tmp_path, picture, heads, command, error):
     sd = draw(tmp_path, picture)
     with pytest.raises(error):
         run(sd, command, heads)
+
+
+def test_downgrade_minus_one_undoes_a_merge(tmp_path) -> None:
+    """A deliberate difference: Alembic refuses ``downgrade -1`` at a merge point (the walk
+    down is ambiguous); mig removes the merge revision and both parents become rows."""
+    sd = draw(tmp_path, MERGE)
+    steps = sd.plan_downgrade(["m"], "-1")
+    assert [(s.revision, sorted(s.heads_after)) for s in steps] == [("m", ["b2", "c2"])]

@@ -13,10 +13,16 @@ that row, and downgrading one branch leaves the others' rows alone.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from mig.scripts.errors import MultipleHeads, NotReachable, UnknownRevision
+from mig.scripts.errors import (
+    MultipleHeads,
+    NotReachable,
+    RelativeRevisionError,
+    UnknownRevision,
+)
 from mig.scripts.graph import RevisionMap
 from mig.scripts.revision import Script
 from mig.scripts.specs import Target, resolve_target
@@ -127,7 +133,13 @@ def plan_downgrade(
     children before parents; branches not above the destination keep their rows.
     """
     rows, applied = _applied(rmap, current)
-    target = resolve_target(rmap, destination, rows)
+    try:
+        target = resolve_target(rmap, destination, rows)
+    except RelativeRevisionError:
+        steps = _peel(rmap, rows, applied, destination)
+        if steps is None:
+            raise
+        return steps
     if target.relative > 0:
         raise NotReachable(destination, "downgrade", rows)
     if len(target.revisions) > 1:
@@ -135,6 +147,43 @@ def plan_downgrade(
     if not target.relative and any(r not in applied for r in target.revisions):
         raise NotReachable(destination, "downgrade", rows)
     remove = downgrade_removals(rmap, applied, target)
+    return _removal_steps(rmap, rows, applied, remove)
+
+
+_PEEL = re.compile(r"^-(\d+)$")
+
+
+def _peel(
+    rmap: RevisionMap, rows: list[str], applied: set[str], destination: str
+) -> list[MigrationStep] | None:
+    """``downgrade -N`` taken literally: N times, remove the database's single head.
+
+    This is what makes ``downgrade -1`` from a merge point work (the merge is undone and
+    both parents become rows), where walking ``down_revision`` links cannot pick a parent.
+    None when ``destination`` is not a bare ``-N`` or walks past base; an error when a
+    step finds several rows (which head to remove next is a choice the user must make).
+    Alembic refuses ``-1`` at a merge point; mig undoes the merge (see the README).
+    """
+    match = _PEEL.match(destination.strip())
+    if match is None:
+        return None
+    steps: list[MigrationStep] = []
+    for _ in range(int(match[1])):
+        if not rows:
+            return None  # walked past base: the resolver's own error says so
+        if len(rows) > 1:
+            raise MultipleHeads(destination, rows)
+        more = _removal_steps(rmap, rows, applied, {rows[0]})
+        steps.extend(more)
+        rows = sorted(more[-1].heads_after)
+        applied = applied - {step.revision for step in more}
+    return steps
+
+
+def _removal_steps(
+    rmap: RevisionMap, rows: list[str], applied: set[str], remove: set[str]
+) -> list[MigrationStep]:
+    """Steps removing ``remove`` (children first), with the rows before and after each."""
     order = rmap.downgrade_order(remove)
     # children count inside the applied set: a parent becomes a row when it drops to 0
     remaining = set(applied)
