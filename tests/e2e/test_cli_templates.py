@@ -79,10 +79,10 @@ def test_multidb_template(tmp_path: Path) -> None:
         eng = sa.create_engine(f"sqlite:///{root / (name + '.db')}")
         tables = set(sa.inspect(eng).get_table_names())
         eng.dispose()
-        assert tables == {f"{name}_t", "mig_version"}
+        assert tables == {f"{name}_t", "mig_version", "mig_version_history"}
     project.mig("downgrade", "base")
     eng = sa.create_engine(f"sqlite:///{root / 'engine1.db'}")
-    assert set(sa.inspect(eng).get_table_names()) == {"mig_version"}
+    assert set(sa.inspect(eng).get_table_names()) == {"mig_version", "mig_version_history"}
     eng.dispose()
 
 

@@ -74,5 +74,5 @@ def test_quick_start_upgrades_the_example_with_the_mig_command(tmp_path: Path) -
     assert run("upgrade", "head") == ""  # nothing left to do
     run("downgrade", "base")
     eng = sa.create_engine(f"sqlite:///{project / 'blog.db'}")
-    assert set(sa.inspect(eng).get_table_names()) == {"mig_version"}
+    assert set(sa.inspect(eng).get_table_names()) == {"mig_version", "mig_version_history"}
     eng.dispose()

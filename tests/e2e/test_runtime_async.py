@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from mig.runtime import StepFailed
 
+from .history_sql import insert_history, script_of
 from .runtime_project import (
     async_url,
     command,
@@ -122,6 +123,7 @@ def test_async_env_offline_writes_the_range(engine: sa.Engine, tmp_path: Path) -
         ("BEGIN;\n\n" if transactional else "")
         + "ALTER TABLE t_items ADD COLUMN email VARCHAR(100);\n\n"
         + "UPDATE mig_version SET version_num='r3' WHERE mig_version.version_num = 'r2';\n\n"
+        + insert_history(engine.dialect.name, "r3", script_of(location / "versions", "r3"))
         + ("COMMIT;\n\n" if transactional else "")
     )
     assert buffer.getvalue() == expected

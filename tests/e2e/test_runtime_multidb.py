@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from mig.runtime import StepFailed
 from mig.scripts import ScriptDirectory
 
+from .history_sql import create_history, insert_history, script_of
 from .runtime_project import command, cwd, new_project, tables, version_rows
 
 
@@ -132,8 +133,9 @@ def test_multidb_offline_writes_one_file_per_database(
         command(config, location, "up", "head", as_sql=True)
     first = (tmp_path / "engine1.sql").read_text(encoding="utf-16")
     second = (tmp_path / "engine2.sql").read_text(encoding="utf-16")
-    assert first == expected_sql(one, "t_one", note=True)
-    assert second == expected_sql(two, "t_two", note=False)
+    versions = location / "versions"
+    assert first == expected_sql(one, "t_one", note=True, versions=versions)
+    assert second == expected_sql(two, "t_two", note=False, versions=versions)
     assert tables(one, "") == [] and tables(two, "") == []  # offline touched nothing
 
 
@@ -144,16 +146,20 @@ ID_COLUMN = {
 }
 
 
-def expected_sql(eng: sa.Engine, table: str, note: bool) -> str:
+def expected_sql(eng: sa.Engine, table: str, note: bool, versions: Path) -> str:
     """The whole file the template writes for one database, per dialect."""
-    transactional = eng.dialect.name != "mariadb"
+    dialect = eng.dialect.name
+    transactional = dialect != "mariadb"
     return (
         ("BEGIN;\n\n" if transactional else "")
         + "CREATE TABLE mig_version (\n    version_num VARCHAR(32) NOT NULL, \n"
         "    CONSTRAINT mig_version_pkc PRIMARY KEY (version_num)\n);\n\n"
-        f"CREATE TABLE {table} (\n    {ID_COLUMN[eng.dialect.name]}, \n    PRIMARY KEY (id)\n);\n\n"
+        + create_history(dialect)
+        + f"CREATE TABLE {table} (\n    {ID_COLUMN[dialect]}, \n    PRIMARY KEY (id)\n);\n\n"
         "INSERT INTO mig_version (version_num) VALUES ('r1');\n\n"
+        + insert_history(dialect, "r1", script_of(versions, "r1"))
         + (f"ALTER TABLE {table} ADD COLUMN note VARCHAR(20);\n\n" if note else "")
         + "UPDATE mig_version SET version_num='r2' WHERE mig_version.version_num = 'r1';\n\n"
+        + insert_history(dialect, "r2", script_of(versions, "r2"))
         + ("COMMIT;\n\n" if transactional else "")
     )

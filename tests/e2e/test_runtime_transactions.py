@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from mig.runtime import MigrationContext, StepFailed
 
+from .history_sql import insert_history, script_of
 from .runtime_project import (
     command,
     ini_url,
@@ -211,17 +212,20 @@ def test_autocommit_block_offline_on_postgresql(tmp_path: Path) -> None:
     write_revision(location, "r3", "r2", CREATE.format("after"))
     buffer = io.StringIO()
     command(config, location, "up", "head", as_sql=True, starting_rev="r1", output_buffer=buffer)
+    versions = location / "versions"
     assert buffer.getvalue() == (
         "BEGIN;\n\n"
         "COMMIT;\n\n"
         "CREATE INDEX CONCURRENTLY ix_big_v ON t_big (v);\n\n"
         "BEGIN;\n\n"
         "UPDATE mig_version SET version_num='r2' WHERE mig_version.version_num = 'r1';\n\n"
-        "COMMIT;\n\n"
+        + insert_history("postgresql", "r2", script_of(versions, "r2"))
+        + "COMMIT;\n\n"
         "BEGIN;\n\n"
         "CREATE TABLE t_after (\n    id INTEGER\n);\n\n"
         "UPDATE mig_version SET version_num='r3' WHERE mig_version.version_num = 'r2';\n\n"
-        "COMMIT;\n\n"
+        + insert_history("postgresql", "r3", script_of(versions, "r3"))
+        + "COMMIT;\n\n"
     )
 
 

@@ -10,7 +10,7 @@ import pytest
 from steps_source import Chain
 
 from mig.ops import op
-from mig.runtime import ConfigurationError, EnvironmentContext, StepFailed, context
+from mig.runtime import ConfigurationError, EnvironmentContext, StepFailed, __version__, context
 
 
 def chain() -> Chain:
@@ -23,6 +23,9 @@ def chain() -> Chain:
 EXPECTED = (
     "INSERT INTO notes (body) VALUES ('café ☕');\n\n"
     "UPDATE mig_version SET version_num='r1' WHERE mig_version.version_num = 'r0';\n\n"
+    "INSERT INTO mig_version_history (revision, direction, checksum, applied_at, duration_ms, "
+    "applied_by, mig_version) VALUES ('r1', 'up', NULL, UTC_TIMESTAMP(), NULL, CURRENT_USER(), "
+    f"'{__version__}');\n\n"
 )
 
 

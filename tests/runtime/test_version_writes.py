@@ -17,7 +17,9 @@ def version_writes(engine: sa.Engine, chain: Chain, **configure) -> list[str]:
 
     def record(conn, cursor, statement, parameters, ctx, executemany):
         text = " ".join(statement.split())
-        if text.startswith(("UPDATE mig_version", "INSERT INTO mig_version", "DELETE FROM mig_")):
+        if text.startswith(
+            ("UPDATE mig_version ", "INSERT INTO mig_version ", "DELETE FROM mig_version ")
+        ):
             seen.append(text)
 
     sa.event.listen(engine, "before_cursor_execute", record)

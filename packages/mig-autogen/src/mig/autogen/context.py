@@ -170,6 +170,14 @@ class AutogenContext:
             return None
         return table.schema, table.name
 
+    @property
+    def history_table(self) -> tuple[str | None, str] | None:
+        """(schema, name) of the migration context's history table, never compared."""
+        table = getattr(self.migration_context, "history_table", None)
+        if table is None:
+            return None
+        return table.schema, table.name
+
     # -- the model ------------------------------------------------------------------------
 
     @property

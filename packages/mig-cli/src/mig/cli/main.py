@@ -291,18 +291,25 @@ def branches(ctx: click.Context, verbose: bool, fmt: str) -> None:
 @click.option("-r", "--rev-range", help="START:END, e.g. ae10:head, -3:current, base:")
 @click.option("-v", "--verbose", is_flag=True)
 @click.option("-i", "--indicate-current", is_flag=True, help="mark the database's revision")
+@click.option("--applied", is_flag=True, help="the steps the database recorded (its history table)")
 @FORMAT_OPTION
 @click.pass_context
 def history(
-    ctx: click.Context, rev_range: str | None, verbose: bool, indicate_current: bool, fmt: str
+    ctx: click.Context,
+    rev_range: str | None,
+    verbose: bool,
+    indicate_current: bool,
+    applied: bool,
+    fmt: str,
 ) -> None:
-    """List revisions, newest first."""
+    """List revisions, newest first (--applied: the steps the database recorded)."""
     _command("history")(
         _config(ctx),
         rev_range=rev_range,
         verbose=verbose,
         indicate_current=indicate_current,
         format=fmt,
+        applied=applied,
     )
 
 
@@ -316,11 +323,16 @@ def show(ctx: click.Context, rev: str, fmt: str) -> None:
 
 
 @cli.command()
+@click.option(
+    "--integrity",
+    is_flag=True,
+    help="instead: exit 1 if an applied script changed or is gone",
+)
 @FORMAT_OPTION
 @click.pass_context
-def check(ctx: click.Context, fmt: str) -> None:
+def check(ctx: click.Context, integrity: bool, fmt: str) -> None:
     """Exit 1 if the model differs from the database (or the database is behind)."""
-    _command("check")(_config(ctx), format=fmt)
+    _command("check")(_config(ctx), format=fmt, integrity=integrity)
 
 
 @cli.command()

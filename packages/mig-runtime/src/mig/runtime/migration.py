@@ -9,6 +9,7 @@ did not finish.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -19,6 +20,7 @@ from sqlalchemy.engine import Connection, Dialect, Transaction
 from mig.ddl import get_impl
 from mig.ops import Operations
 from mig.runtime.errors import ConfigurationError, StepFailed
+from mig.runtime.history import HistoryTable, history_row, step_checksum
 from mig.runtime.lock import DEFAULT_TIMEOUT, MigrationLock, lock_name
 from mig.runtime.output import text_output
 from mig.runtime.protocol import Step
@@ -68,14 +70,31 @@ class MigrationContext:
             schema=self.opts.get("version_table_schema"),
             primary_key=bool(self.opts.get("version_table_pk", True)),
         )
+        self.history_table: HistoryTable | None = self._history_table()
         self.transaction_per_migration = bool(self.opts.get("transaction_per_migration", False))
         self._plan_fn: PlanFn | None = self.opts.get("fn")
         self._transaction: Transaction | None = None
         self._autocommit_used = False
-        self._versions = VersionRecorder(self._write_version)
+        self._applied_by: tuple[str | None] | None = None  # asked once per context
+        self._versions = VersionRecorder(
+            self._write_version, self._write_history if self.history_table else None
+        )
         self._operations = Operations(self)  # the `op` of every step, built once per run
         callbacks = self.opts.get("on_version_apply") or ()
         self._on_version_apply = list(callbacks) if isinstance(callbacks, Sequence) else [callbacks]
+
+    def _history_table(self) -> HistoryTable | None:
+        """The ``history_table`` option: None for ``<version table>_history``, False for none."""
+        name = self.opts.get("history_table")
+        if name is False:
+            return None
+        if name is None or name is True:
+            name = f"{self.version_table.name}_history"
+        if not isinstance(name, str) or not name:
+            raise ConfigurationError(
+                f"configure(history_table={name!r}): give a table name, or False for none"
+            )
+        return HistoryTable(name=name, schema=self.version_table.schema)
 
     @classmethod
     def configure(
@@ -339,6 +358,7 @@ class MigrationContext:
             verb = "upgrade" if step.direction == "up" else "downgrade"
             log.info("Running %s %s", "stamp" if is_stamp else verb, step)
         with self.begin_transaction(_per_migration=True):
+            started = time.perf_counter()
             if not is_stamp:
                 with self._operations.activate():
                     try:
@@ -352,7 +372,10 @@ class MigrationContext:
                 if getattr(step, "purge", False):
                     self.impl.execute(self.version_table.table.delete())
             self._versions.record(
-                step.heads_before, step.heads_after, defer=not is_stamp and self._defer_versions
+                step.heads_before,
+                step.heads_after,
+                defer=not is_stamp and self._defer_versions,
+                history=self._history_row(step, is_stamp, time.perf_counter() - started),
             )
         if self._autocommit_used:
             self._autocommit_used = False
@@ -362,6 +385,29 @@ class MigrationContext:
             info = MigrationInfo.for_step(step, self.script)
             for callback in self._on_version_apply:
                 callback(ctx=self, step=info, heads=set(step.heads_after), run_args=dict(kw))
+
+    def _history_row(self, step: Step, is_stamp: bool, seconds: float) -> dict[str, Any] | None:
+        """The step's history row (None without a history table)."""
+        if self.history_table is None:
+            return None
+        direction = "stamp" if is_stamp else step.direction
+        checksum = None if is_stamp else step_checksum(step)
+        if self.as_sql:
+            return {"revision": step.revision, "direction": direction, "checksum": checksum}
+        if self._applied_by is None:
+            assert self.connection is not None
+            self._applied_by = (self.history_table.current_user(self.connection),)
+        return history_row(step.revision, direction, checksum, seconds, self._applied_by[0])
+
+    def _write_history(self, rows: list[dict[str, Any]]) -> None:
+        history = self.history_table
+        assert history is not None
+        if self.as_sql:
+            for row in rows:
+                self.impl.execute(history.offline_insert(self.dialect, **row))
+        else:
+            assert self.connection is not None
+            history.insert_rows(self.connection, rows)
 
     def _write_version(
         self, before: frozenset[str] | tuple[str, ...], after: frozenset[str] | tuple[str, ...]
@@ -377,9 +423,13 @@ class MigrationContext:
         if self.as_sql:
             if self.opts.get("starting_rev") is None:
                 self.impl.execute(self.version_table.create_statement())
+                if self.history_table is not None:
+                    self.impl.execute(self.history_table.create_statement())
         else:
             assert self.connection is not None
             self.version_table.ensure(self.connection)
+            if self.history_table is not None:
+                self.history_table.ensure(self.connection)
 
     def stamp(self, revisions: str | Sequence[str] | None, *, purge: bool = False) -> None:
         """Write ``revisions`` to the version table without running any migration.

@@ -307,12 +307,13 @@ def schemas_to_compare(ctx: AutogenContext) -> list[str | None]:
 
 def table_names(ctx: AutogenContext, schema: str | None) -> tuple[list[str], bool]:
     """The tables of ``schema`` to reflect, and whether ``include_name`` left any out."""
-    version = ctx.version_table
+    own = [t for t in (ctx.version_table, ctx.history_table) if t is not None]
+    own_keys = {(_norm(ctx, t[0]), t[1]) for t in own}
     all_names = ctx.inspector.get_table_names(schema=schema)
     kept: list[str] = []
     filtered = False
     for name in sorted(all_names):
-        if version is not None and (schema, name) == (_norm(ctx, version[0]), version[1]):
+        if (schema, name) in own_keys:
             filtered = True
             continue
         if name in MIG_TABLES:

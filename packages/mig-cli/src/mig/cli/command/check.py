@@ -38,8 +38,16 @@ def _json_diff(diff: Any) -> Any:
     return {"kind": diff[0], "detail": describe_diff(diff).partition(": ")[2]}
 
 
-def check(config: Config, format: str = "text") -> list[Any]:
-    """Exit 1 (CheckFailed) if the database is behind or the model differs from it."""
+def check(config: Config, format: str = "text", integrity: bool = False) -> list[Any]:
+    """Exit 1 (CheckFailed) if the database is behind or the model differs from it.
+
+    ``integrity``: instead, check that every applied revision's script is still there and
+    unchanged since it was applied (see ``applied.py``).
+    """
+    if integrity:
+        from mig.cli.command.applied import integrity as check_integrity
+
+        return check_integrity(config, format)
     from mig.autogen import compare_metadata
 
     script = script_directory(config)

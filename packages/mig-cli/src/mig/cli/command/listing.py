@@ -1,7 +1,8 @@
 """Commands that read the script directory: heads, branches, history, show.
 
 They never import a revision file (the graph comes from the cached headers); only
-``history --indicate-current`` and ranges naming ``current`` connect to the database.
+``history --indicate-current``, ranges naming ``current`` and ``history --applied`` (the
+database's history table, see ``applied.py``) connect to the database.
 """
 
 from __future__ import annotations
@@ -72,9 +73,17 @@ def history(
     verbose: bool = False,
     indicate_current: bool = False,
     format: str = "text",
+    applied: bool = False,
 ) -> list[str]:
     """Print revisions newest first; ``rev_range`` is ``start:end`` (either may be empty,
-    ``current`` names the database's revision, ``-2`` counts from it)."""
+    ``current`` names the database's revision, ``-2`` counts from it). ``applied``: the
+    steps the database's history table recorded instead."""
+    if applied:
+        if rev_range or indicate_current or verbose:
+            raise UsageError("history --applied takes no -r/--rev-range, -i or -v")
+        from mig.cli.command.applied import applied_history
+
+        return [e.revision for e in applied_history(config, format)]
     script = script_directory(config)
     start = end = None
     if rev_range:

@@ -188,7 +188,12 @@ class _Run:
 
     def snapshot(self) -> Snapshot:
         ctx = self.ctx
-        return take_snapshot(ctx.bind, version_table=ctx.version_table.name)
+        history = getattr(ctx, "history_table", None)
+        return take_snapshot(
+            ctx.bind,
+            version_table=ctx.version_table.name,
+            exclude=() if history is None else (history.name,),
+        )
 
     # -- the plan -------------------------------------------------------------------------
 

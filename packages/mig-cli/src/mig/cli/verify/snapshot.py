@@ -174,10 +174,12 @@ def take_snapshot(
                 "comment": (comments.get(key) or {}).get("text"),
             }
     owned = _owned_sequences(tables)
+    # the serial/identity sequences of mig's own tables (the history table's id) are theirs
+    own_prefixes = (f"{version_table}_", *(f"{name}_" for name in exclude))
     sequences = [
         name
         for name in _optional(lambda: insp.get_sequence_names(schema=schema), [])
-        if name not in owned
+        if name not in owned and not name.startswith(own_prefixes)
     ]
     get_enums = getattr(insp, "get_enums", None)  # PostgreSQL's named enum types
     enums = get_enums(schema=schema) if get_enums is not None else []
