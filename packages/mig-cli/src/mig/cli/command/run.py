@@ -24,51 +24,42 @@ def _offline_start(script: Any, start: str | None) -> tuple[str, ...] | None:
     return revisions or None
 
 
+def _migrate(config: Config, revision: str, sql: bool, tag: str | None, upward: bool) -> None:
+    """upgrade/downgrade: plan from the database's heads (or START of START:END offline)."""
+    script = script_directory(config)
+    start, destination = split_range(revision, as_sql=sql)
+    if sql and start is None and not upward:
+        raise UsageError(
+            "downgrade --sql needs the revision to start from: give START:END, e.g. head:base"
+        )
+    progress = _progress_enabled(config, sql)
+    planner = script.plan_upgrade if upward else script.plan_downgrade
+
+    def plan(heads: tuple[str, ...], ctx: Any) -> list[Any]:
+        return with_progress(planner(heads, destination), progress)
+
+    run_env(
+        config,
+        script,
+        plan,
+        as_sql=sql,
+        starting_rev=_offline_start(script, start),
+        destination_rev=destination,
+        tag=tag,
+    )
+
+
 def upgrade(config: Config, revision: str, sql: bool = False, tag: str | None = None) -> None:
     """Upgrade to ``revision`` (``head``, ``heads``, an id or prefix, ``+2``, ``label@head``).
 
     With ``sql`` the SQL is written instead of run; ``start:end`` picks the range.
     """
-    script = script_directory(config)
-    start, destination = split_range(revision, as_sql=sql)
-    progress = _progress_enabled(config, sql)
-
-    def plan(heads: tuple[str, ...], ctx: Any) -> list[Any]:
-        return with_progress(script.plan_upgrade(heads, destination), progress)
-
-    run_env(
-        config,
-        script,
-        plan,
-        as_sql=sql,
-        starting_rev=_offline_start(script, start),
-        destination_rev=destination,
-        tag=tag,
-    )
+    _migrate(config, revision, sql, tag, upward=True)
 
 
 def downgrade(config: Config, revision: str, sql: bool = False, tag: str | None = None) -> None:
     """Downgrade to ``revision`` (``base``, an id, ``-1``, ``label@-1``, ``label@base``)."""
-    script = script_directory(config)
-    start, destination = split_range(revision, as_sql=sql)
-    if sql and start is None:
-        raise UsageError(
-            "downgrade --sql needs the revision to start from: give START:END, e.g. head:base"
-        )
-    progress = _progress_enabled(config, sql)
-
-    def plan(heads: tuple[str, ...], ctx: Any) -> list[Any]:
-        return with_progress(script.plan_downgrade(heads, destination), progress)
-
-    run_env(
-        config,
-        script,
-        plan,
-        as_sql=sql,
-        starting_rev=_offline_start(script, start),
-        destination_rev=destination,
-        tag=tag,
-    )
+    _migrate(config, revision, sql, tag, upward=False)
 
 
 def _check_known_rows(script: Any, current: Sequence[str], purge: bool) -> None:
