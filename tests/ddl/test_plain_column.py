@@ -8,6 +8,7 @@ must always get its table), so both paths are compared on the same directive.
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 import pytest
@@ -65,7 +66,8 @@ def outcome(impl_cls: type[DefaultImpl] | None, dialect: str, column: sa.Column)
     try:
         return render(impl_cls, dialect, column)
     except Exception as exc:  # compared between the two paths
-        return (type(exc), str(exc))
+        # object addresses in SQLAlchemy's messages differ between the two renders
+        return (type(exc), re.sub(r" at 0x[0-9a-f]+", "", str(exc)))
 
 
 def with_table_hook(base: type[DefaultImpl]) -> type[DefaultImpl]:
@@ -94,7 +96,9 @@ def test_plain_column_sql_matches_table_path(dialect: str, index: int) -> None:
         assert isinstance(hooked.seen[-1], sa.Table)  # the overridden hook got its table
         assert len(fast) == 1 and fast[0].startswith("ALTER TABLE s.t ADD")
     else:
-        assert dialect == "sqlite"  # a computed column or SQL default: SQLite rebuilds
+        # SQLite refuses offline (a computed column or SQL default means a rebuild); an older
+        # SQLAlchemy cannot render some types on some dialects (JSON on Oracle, 2.0)
+        assert dialect == "sqlite" or fast[0] is sa.exc.UnsupportedCompilationError
 
 
 @pytest.mark.parametrize("index", range(len(not_plain_columns())))
