@@ -26,6 +26,7 @@ from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.sql.elements import ClauseElement
 
 from mig.runtime._version import __version__
+from mig.runtime.version_table import OwnTable
 
 CHECKSUM_PREFIX = "sha256:"
 
@@ -130,7 +131,7 @@ class HistoryEntry:
 
 
 @dataclass(frozen=True)
-class HistoryTable:
+class HistoryTable(OwnTable):
     """Where the step history is kept: table name and schema."""
 
     name: str = "mig_version_history"
@@ -151,23 +152,6 @@ class HistoryTable:
             sa.Column("mig_version", sa.String(32), nullable=True),
             schema=self.schema,
         )
-
-    @property
-    def qualified_name(self) -> str:
-        return f"{self.schema}.{self.name}" if self.schema else self.name
-
-    def exists(self, connection: Connection) -> bool:
-        return sa.inspect(connection).has_table(self.name, schema=self.schema)
-
-    def create_statement(self) -> ClauseElement:
-        return sa.schema.CreateTable(self.table)
-
-    def ensure(self, connection: Connection) -> bool:
-        """Create the table if it is missing; True when it was created."""
-        if self.exists(connection):
-            return False
-        connection.execute(self.create_statement())
-        return True
 
     def current_user(self, connection: Connection) -> str | None:
         """The database user the rows of this connection are recorded as."""

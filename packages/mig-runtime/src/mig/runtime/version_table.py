@@ -25,21 +25,17 @@ _PLAIN_ID = re.compile(r"[A-Za-z0-9_.:@+-]*\Z")
 path; any other id (a quote, a backslash, a percent sign...) goes as a bound parameter."""
 
 
-@dataclass(frozen=True)
-class VersionTable:
-    """Where the applied heads are kept: table name, schema, and whether it has a primary key."""
+class OwnTable:
+    """What mig's own tables (the version table, the history table) share: a name, a schema,
+    a ``table`` built by the subclass, and creating it when it is missing."""
 
-    name: str = "mig_version"
-    schema: str | None = None
-    primary_key: bool = True
+    name: str
+    schema: str | None
+    table: sa.Table
 
-    @cached_property
-    def table(self) -> sa.Table:
-        """The table, built once (a run writes to it after every step)."""
-        args: list[sa.SchemaItem] = [sa.Column(VERSION_COLUMN, sa.String(32), nullable=False)]
-        if self.primary_key:
-            args.append(sa.PrimaryKeyConstraint(VERSION_COLUMN, name=f"{self.name}_pkc"))
-        return sa.Table(self.name, sa.MetaData(), *args, schema=self.schema)
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.schema}.{self.name}" if self.schema else self.name
 
     def exists(self, connection: Connection) -> bool:
         return sa.inspect(connection).has_table(self.name, schema=self.schema)
@@ -53,6 +49,23 @@ class VersionTable:
             return False
         connection.execute(self.create_statement())
         return True
+
+
+@dataclass(frozen=True)
+class VersionTable(OwnTable):
+    """Where the applied heads are kept: table name, schema, and whether it has a primary key."""
+
+    name: str = "mig_version"
+    schema: str | None = None
+    primary_key: bool = True
+
+    @cached_property
+    def table(self) -> sa.Table:
+        """The table, built once (a run writes to it after every step)."""
+        args: list[sa.SchemaItem] = [sa.Column(VERSION_COLUMN, sa.String(32), nullable=False)]
+        if self.primary_key:
+            args.append(sa.PrimaryKeyConstraint(VERSION_COLUMN, name=f"{self.name}_pkc"))
+        return sa.Table(self.name, sa.MetaData(), *args, schema=self.schema)
 
     def heads(self, connection: Connection) -> tuple[str, ...]:
         """The rows, sorted; empty when the table does not exist yet."""
@@ -164,10 +177,6 @@ class VersionTable:
                 f"version table {self.qualified_name}: expected to change one row "
                 f"but changed {rowcount}; another process may be migrating"
             )
-
-    @property
-    def qualified_name(self) -> str:
-        return f"{self.schema}.{self.name}" if self.schema else self.name
 
 
 class VersionTableConflict(RuntimeError):
