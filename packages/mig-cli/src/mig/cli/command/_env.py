@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from mig.cli.config import Config
 from mig.cli.errors import UsageError, mask_passwords
@@ -53,6 +53,8 @@ def prepended_sys_path(config: Config) -> Iterator[None]:
             if entry in sys.path:
                 sys.path.remove(entry)
 
+
+T = TypeVar("T")
 
 PlanFn = Callable[[tuple[str, ...], Any], Sequence[Any]]
 
@@ -113,3 +115,34 @@ def split_range(revision: str, *, as_sql: bool) -> tuple[str | None, str]:
     if not start or not end:
         raise UsageError(f"revision range {revision!r}: expected START:END")
     return start, end
+
+
+def read_database(config: Config, script: Any, read: Callable[[tuple[str, ...], Any], T]) -> T:
+    """Run env.py only to read: ``read(heads, migration_context)`` on its connection.
+
+    Commands that look at the database (current, history, integrity) go through env.py
+    like the others, so they connect exactly as upgrade would; the plan they hand the
+    runtime is empty.
+    """
+    found: list[T] = []
+
+    def plan(heads: tuple[str, ...], ctx: Any) -> list[Any]:
+        found.append(read(tuple(heads), ctx))
+        return []
+
+    run_env(config, script, plan)
+    if not found:
+        raise UsageError(
+            "env.py did not call context.run_migrations(), so the database was not read"
+        )
+    return found[0]
+
+
+def require_heads(script: Any, heads: Sequence[str], error: type[Exception], advice: str) -> None:
+    """Raise ``error`` unless the database's rows are exactly the script directory's heads."""
+    expected = sorted(script.get_heads())
+    if set(heads) != set(expected):
+        raise error(
+            f"the database is at {', '.join(heads) or 'base'}, not at the head(s) "
+            f"{', '.join(expected) or 'base'}: {advice}"
+        )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from mig.cli.command._env import run_env, script_directory
+from mig.cli.command._env import read_database, script_directory
 from mig.cli.config import Config
 from mig.cli.errors import CheckFailed, UsageError
 from mig.cli.output import emit
@@ -19,24 +19,17 @@ from mig.cli.output import emit
 
 def read_history(config: Config, script: Any) -> list[Any]:
     """Every history row, oldest first (mig.runtime.history.HistoryEntry objects)."""
-    found: list[list[Any]] = []
 
-    def plan(heads: tuple[str, ...], ctx: Any) -> list[Any]:
+    def read(heads: tuple[str, ...], ctx: Any) -> list[Any]:
         table = getattr(ctx, "history_table", None)
         if table is None:
             raise UsageError(
                 "the history table is turned off (history_table=False in env.py's "
                 "context.configure()), so there is no applied history to read"
             )
-        found.append(table.entries(ctx.bind))
-        return []
+        return table.entries(ctx.bind)
 
-    run_env(config, script, plan)
-    if not found:
-        raise UsageError(
-            "env.py did not call context.run_migrations(), so the database was not read"
-        )
-    return found[0]
+    return read_database(config, script, read)
 
 
 def _when(entry: Any) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mig.cli.command._env import run_env, script_directory
+from mig.cli.command._env import require_heads, run_env, script_directory
 from mig.cli.config import Config
 from mig.cli.errors import CheckFailed, UsageError
 from mig.cli.output import emit
@@ -54,12 +54,7 @@ def check(config: Config, format: str = "text", integrity: bool = False) -> list
     found: list[Any] = []
 
     def plan(heads: tuple[str, ...], ctx: Any) -> list[Any]:
-        expected = set(script.get_heads())
-        if set(heads) != expected:
-            raise CheckFailed(
-                f"the database is at {', '.join(heads) or 'base'}, not at the head(s) "
-                f"{', '.join(sorted(expected)) or 'base'}: run `mig upgrade heads` first"
-            )
+        require_heads(script, heads, CheckFailed, "run `mig upgrade heads` first")
         metadata = ctx.opts.get("target_metadata")
         if metadata is None:
             raise UsageError(

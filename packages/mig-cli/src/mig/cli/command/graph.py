@@ -93,7 +93,7 @@ def graph(
     if indicate_current:
         from mig.cli.command.run import current_heads
 
-        current = set(current_heads(config))
+        current = set(current_heads(config, script))
     scripts = list(reversed(list(script.walk_revisions())))
     text = renderer(scripts, current)
     if output:

@@ -97,7 +97,7 @@ def history(
     if indicate_current or _needs_database(start) or _needs_database(end):
         from mig.cli.command.run import current_heads
 
-        current = current_heads(config)
+        current = current_heads(config, script)
     uppers = _resolve_end(script, end, current, "heads")
     lowers = _resolve_end(script, start, current, "base")
     if len(lowers) > 1:

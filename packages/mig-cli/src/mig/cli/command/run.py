@@ -6,7 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from mig.cli.command._env import run_env, script_directory, split_range
+from mig.cli.command._env import (
+    read_database,
+    require_heads,
+    run_env,
+    script_directory,
+    split_range,
+)
 from mig.cli.config import Config
 from mig.cli.errors import CheckFailed, UsageError
 from mig.cli.output import emit, script_record, with_progress
@@ -111,24 +117,10 @@ def stamp(
     )
 
 
-def _read_heads(config: Config, script: Any) -> tuple[str, ...]:
-    seen: list[tuple[str, ...]] = []
-
-    def plan(heads: tuple[str, ...], ctx: Any) -> list[Any]:
-        seen.append(tuple(heads))
-        return []
-
-    run_env(config, script, plan)
-    if not seen:
-        raise UsageError(
-            "env.py did not call context.run_migrations(), so the database was not read"
-        )
-    return seen[0]
-
-
-def current_heads(config: Config) -> tuple[str, ...]:
+def current_heads(config: Config, script: Any = None) -> tuple[str, ...]:
     """The revisions the database's version table holds."""
-    return _read_heads(config, script_directory(config))
+    script = script if script is not None else script_directory(config)
+    return read_database(config, script, lambda heads, ctx: heads)
 
 
 def current(
@@ -136,7 +128,7 @@ def current(
 ) -> tuple[str, ...]:
     """Print the database's revision(s); ``check_heads`` fails unless they are the heads."""
     script = script_directory(config)
-    heads = _read_heads(config, script)
+    heads = current_heads(config, script)
     rmap = script.revision_map
     records = []
     lines = []
@@ -150,11 +142,8 @@ def current(
             lines.append(f"{rev} (not in the script directory)")
     up_to_date = set(heads) == set(script.get_heads())
     emit(config, {"current": records, "up_to_date": up_to_date}, lines, format)
-    if check_heads and not up_to_date:
-        raise CheckFailed(
-            f"the database is at {', '.join(heads) or 'base'}, not at the head(s) "
-            f"{', '.join(script.get_heads())}: run `mig upgrade heads`"
-        )
+    if check_heads:
+        require_heads(script, heads, CheckFailed, "run `mig upgrade heads`")
     return heads
 
 

@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from mig.cli.command._env import run_env, script_directory
+from mig.cli.command._env import require_heads, run_env, script_directory
 from mig.cli.config import DEFAULT_INI, Config
 from mig.cli.errors import CommandError, UsageError
 
@@ -109,12 +109,9 @@ def revision(
     contexts: list[Any] = []
 
     def plan(heads: tuple[str, ...], ctx: Any) -> list[Any]:
-        if autogenerate and set(heads) != set(script.get_heads()):
-            raise CommandError(
-                f"the database is at {', '.join(heads) or 'base'}, not at the head(s) "
-                f"{', '.join(script.get_heads()) or 'base'}: run `mig upgrade heads` before "
-                f"autogenerating"
-            )
+        if autogenerate:
+            advice = "run `mig upgrade heads` before autogenerating"
+            require_heads(script, heads, CommandError, advice)
         # env.py runs once per database (multidb): each run adds its ops to the same script
         result = glue.build_revision_scripts(
             ctx, autogenerate=autogenerate, revision=heads, scripts=directives or None, **details
@@ -193,7 +190,7 @@ def edit(config: Config, rev: str) -> str:
     if rev == "current":
         from mig.cli.command.run import current_heads
 
-        found = script.get_revisions(list(current_heads(config)))
+        found = script.get_revisions(list(current_heads(config, script)))
     else:
         found = script.get_revisions(rev)
     if not found:
