@@ -4,7 +4,6 @@ cannot be read, and walking a script directory."""
 from __future__ import annotations
 
 import json
-import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -26,54 +25,7 @@ from mig.cli.lint import (
 )
 from mig.scripts import ScriptDirectory
 
-SCRIPT = '''"""{message}
-
-Revision ID: {rev}
-Revises: {down_text}
-Create Date: 2024-01-01 00:00:00
-
-"""
-
-from collections.abc import Sequence
-
-import sqlalchemy as sa
-
-from mig.ops import op
-{top}
-revision: str = {rev!r}
-down_revision: str | Sequence[str] | None = {down!r}
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
-
-
-def upgrade() -> None:
-{body}
-
-
-def downgrade() -> None:
-    pass
-'''
-
-
-def write_script(
-    directory: Path, body: str, *, rev: str = "ab12", down: str | None = None, top: str = ""
-) -> Path:
-    directory.mkdir(parents=True, exist_ok=True)
-    text = SCRIPT.format(
-        message=f"revision {rev}",
-        rev=rev,
-        down=down,
-        down_text=down or "",
-        top=textwrap.dedent(top),
-        body=textwrap.indent(textwrap.dedent(body).strip("\n"), "    "),
-    )
-    path = directory / f"{rev}_step.py"
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def line_of(path: Path, marker: str) -> int:
-    return next(n for n, t in enumerate(path.read_text().splitlines(), 1) if marker in t)
+from .lint_scripts import line_of, write_script
 
 
 @pytest.fixture

@@ -7,8 +7,6 @@ Every case is a real migration script written to a temporary directory with the 
 from __future__ import annotations
 
 import sys
-import textwrap
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -37,57 +35,7 @@ from mig.ops import (
     UpgradeOps,
 )
 
-SCRIPT = '''"""{message}
-
-Revision ID: {rev}
-Revises: {down}
-Create Date: 2024-01-01 00:00:00
-
-"""
-
-from collections.abc import Sequence
-
-import sqlalchemy as sa
-
-from mig.ops import op
-{top}
-# Revision identifiers: mig reads these four lines without running the file.
-revision: str = {rev!r}
-down_revision: str | Sequence[str] | None = {down!r}
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
-
-
-def upgrade() -> None:
-{body}
-
-
-def downgrade() -> None:
-    pass
-'''
-
-
-def write_script(
-    directory: Path, body: str, *, rev: str = "ab12", down: str | None = None, top: str = ""
-) -> Path:
-    """A migration script whose upgrade() is ``body``."""
-    text = SCRIPT.format(
-        message=f"revision {rev}",
-        rev=rev,
-        down=down,
-        top=textwrap.dedent(top),
-        body=textwrap.indent(textwrap.dedent(body).strip("\n"), "    "),
-    )
-    path = directory / f"{rev}_step.py"
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def line_of(path: Path, marker: str) -> int:
-    for n, line in enumerate(path.read_text().splitlines(), 1):
-        if marker in line:
-            return n
-    raise AssertionError(f"{marker!r} not in {path}")
+from .lint_scripts import line_of, write_script
 
 
 def fired(report: LintReport) -> list[str]:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
-from pathlib import Path
-
 import pytest
 
 from mig.cli.lint import (
@@ -16,48 +13,7 @@ from mig.cli.lint import (
     lint_file,
 )
 
-SCRIPT = '''"""{message}
-
-Revision ID: {rev}
-Revises:
-Create Date: 2024-01-01 00:00:00
-
-"""
-
-from collections.abc import Sequence
-
-import sqlalchemy as sa
-
-from mig.ops import op
-{top}
-revision: str = {rev!r}
-down_revision: str | Sequence[str] | None = None
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
-
-
-def upgrade() -> None:
-{body}
-
-
-def downgrade() -> None:
-    pass
-{bottom}'''
-
-
-def write_script(
-    directory: Path, body: str, *, rev: str = "ab12", top: str = "", bottom: str = ""
-) -> Path:
-    text = SCRIPT.format(
-        message=f"revision {rev}",
-        rev=rev,
-        top=textwrap.dedent(top),
-        bottom=textwrap.dedent(bottom),
-        body=textwrap.indent(textwrap.dedent(body).strip("\n"), "    "),
-    )
-    path = directory / f"{rev}_step.py"
-    path.write_text(text, encoding="utf-8")
-    return path
+from .lint_scripts import write_script
 
 
 def active(report: LintReport) -> list[tuple[str, str]]:
