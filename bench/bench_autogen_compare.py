@@ -2,7 +2,7 @@
 
     python bench/bench_autogen_compare.py [URL] [--tables N] [--repeat R] [--keep]
 
-URL defaults to $MIG_BENCH_URL, else postgresql+psycopg://root@127.0.0.1:5432/mig_h1.
+URL defaults to $MIG_BENCH_URL, else postgresql+psycopg://root@127.0.0.1:5432/mig_bench_compare.
 The model has N tables (default 2,000), each with a primary key, a unique column, a foreign
 key to the previous table, an index, a server default, a column comment and a table comment.
 The tables are created (unless they are already there), then, in one run, each of these is
@@ -31,8 +31,9 @@ import venv
 from pathlib import Path
 
 import sqlalchemy as sa
+from _database import ensure_database
 
-DEFAULT_URL = "postgresql+psycopg://root@127.0.0.1:5432/mig_h1"
+DEFAULT_URL = "postgresql+psycopg://root@127.0.0.1:5432/mig_bench_compare"
 ALEMBIC_VENV = Path("/tmp/alembic-bench-venv")
 HERE = Path(__file__).resolve()
 
@@ -183,6 +184,7 @@ def main() -> None:
         alembic_worker(args.url, args.tables, args.repeat)
         return
 
+    ensure_database(args.url)
     engine = sa.create_engine(args.url)
     md = build_model(args.tables)
     ensure_tables(engine, md)

@@ -30,7 +30,7 @@ printed is the best of `--repeat` timed runs, with every run listed. The databas
 shared: a run that fails with "out of shared memory" (others filling the lock table) is
 retried. Usage:
 
-    python bench/bench_runtime_upgrade.py [--url postgresql+psycopg://root@127.0.0.1:5432/mig_h4]
+    python bench/bench_runtime_upgrade.py [--url postgresql+psycopg://root@127.0.0.1:5432/mig_bench_upgrade]
                                           [--revisions 2000] [--repeat 3] [--profile]
                                           [--skip-alembic]
 
@@ -51,8 +51,9 @@ import venv
 from pathlib import Path
 
 import sqlalchemy as sa
+from _database import ensure_database
 
-DEFAULT_URL = "postgresql+psycopg://root@127.0.0.1:5432/mig_h4"
+DEFAULT_URL = "postgresql+psycopg://root@127.0.0.1:5432/mig_bench_upgrade"
 ALEMBIC_VENV = Path("/tmp/alembic-bench-venv")
 TARGET = 1.2
 
@@ -290,6 +291,7 @@ def main() -> None:
     args, _ = parser.parse_known_args()  # `nox -s bench -- ...` passes its args to every bench
     url, n = args.url, args.revisions
     head = f"r{n - 1:04d}"
+    ensure_database(url)
     env = dict(os.environ)
     if sa.engine.make_url(url).password:
         env["PGPASSWORD"] = sa.engine.make_url(url).password

@@ -23,6 +23,7 @@ from mig.runtime.errors import ConfigurationError, StepFailed
 from mig.runtime.history import HistoryTable, history_row, step_checksum
 from mig.runtime.lock import DEFAULT_TIMEOUT, MigrationLock, lock_name
 from mig.runtime.output import text_output
+from mig.runtime.pipeline import StatementPipeline, step_failed
 from mig.runtime.protocol import Step
 from mig.runtime.recorder import VersionRecorder
 from mig.runtime.steps import MigrationInfo, literal_stamp, plan_stamp, rows_for
@@ -75,6 +76,7 @@ class MigrationContext:
         self._plan_fn: PlanFn | None = self.opts.get("fn")
         self._transaction: Transaction | None = None
         self._autocommit_used = False
+        self._pipeline: StatementPipeline | None = None  # only while a run sends DDL
         self._applied_by: tuple[str | None] | None = None  # asked once per context
         self._versions = VersionRecorder(
             self._write_version, self._write_history if self.history_table else None
@@ -255,7 +257,14 @@ class MigrationContext:
         version table at this step, which is what the database really holds.
         """
         self._autocommit_used = True
-        self._versions.flush()  # the steps before are committed now: so are their rows
+        with self._pipeline_paused():
+            self._versions.flush()  # the steps before are committed now: so are their rows
+            with self._outside_transaction():
+                yield
+
+    @contextmanager
+    def _outside_transaction(self) -> Iterator[None]:
+        """Commit what the run did so far; run the block in AUTOCOMMIT; begin again after."""
         if self.as_sql:
             if self.impl.transactional_ddl:
                 self.impl.emit_commit()
@@ -282,6 +291,24 @@ class MigrationContext:
             connection.execution_options(isolation_level=previous)
             if had_transaction:
                 self._begin()
+
+    @contextmanager
+    def _pipeline_paused(self) -> Iterator[None]:
+        """Drain the DDL pipeline and send statements one by one until the block ends.
+
+        Statements between two pipeline syncs form one implicit transaction on PostgreSQL,
+        which CREATE INDEX CONCURRENTLY refuses: an autocommit block sends its own.
+        """
+        pipeline = self._pipeline
+        if pipeline is None:
+            yield
+            return
+        pipeline.sync()
+        pipeline.paused = True
+        try:
+            yield
+        finally:
+            pipeline.paused = False
 
     def _commit_run_so_far(self) -> None:
         """Commit the run's transaction and begin the next (after an autocommit block)."""
@@ -343,13 +370,41 @@ class MigrationContext:
         with self._lock():
             self._ensure_version_table()
             heads = self.get_current_heads()
+            self._pipeline = pipeline = self._statement_pipeline()
             try:
                 for step in plan_fn(heads, self):
+                    if pipeline is not None:
+                        pipeline.at_step(step.revision, step.direction)
                     self._run_step(step, kw)
+                self._drain_pipeline()
             except BaseException:
                 self._versions.discard()  # rolled back with the run's transaction
                 raise
+            finally:
+                self._pipeline = None
+                if pipeline is not None:
+                    pipeline.close()
             self._versions.flush()
+
+    def _statement_pipeline(self) -> StatementPipeline | None:
+        """A DDL pipeline for this run (``pipeline.py``): one-transaction runs, where possible."""
+        if not self._defer_versions or not self.opts.get("ddl_pipeline", True):
+            return None
+        assert self.connection is not None
+        pipeline = StatementPipeline.for_connection(self.connection)
+        if pipeline is not None:
+            pipeline.arm()
+        return pipeline
+
+    def _drain_pipeline(self) -> None:
+        """Wait for the DDL sent so far; a failed statement fails the step that sent it."""
+        pipeline = self._pipeline
+        if pipeline is None:
+            return
+        try:
+            pipeline.sync()
+        except Exception as exc:
+            raise step_failed(exc, pipeline.revision, pipeline.direction) from exc
 
     def _run_step(self, step: Step, kw: Mapping[str, Any]) -> None:
         """One step and its version rows, in the step's transaction (or the run's)."""
@@ -366,7 +421,9 @@ class MigrationContext:
                     except StepFailed:
                         raise
                     except Exception as exc:
-                        raise StepFailed(step.revision, step.direction, exc) from exc
+                        if self._pipeline is not None:
+                            exc = self._pipeline.blame(exc)
+                        raise step_failed(exc, step.revision, step.direction) from exc
             else:
                 self._versions.flush()
                 if getattr(step, "purge", False):
@@ -382,6 +439,7 @@ class MigrationContext:
             if not self._per_step:
                 self._commit_run_so_far()
         if self._on_version_apply:
+            self._drain_pipeline()  # callbacks are told the step is applied: make sure it is
             info = MigrationInfo.for_step(step, self.script)
             for callback in self._on_version_apply:
                 callback(ctx=self, step=info, heads=set(step.heads_after), run_args=dict(kw))

@@ -1,0 +1,230 @@
+"""Sending a one-transaction run's DDL without waiting for each reply (psycopg pipeline mode).
+
+A long upgrade is mostly small DDL statements; sent one at a time, each costs a round trip
+during which the client waits for the server and the server then waits for the client to
+prepare the next step. When the whole run is one transaction, nothing needs a DDL
+statement's reply before the end of the run: a failure anywhere rolls everything back. So on
+drivers that can pipeline (psycopg 3 with a libpq that has pipeline mode), the run's DDL
+statements are queued and the server works on them while the client imports and compiles
+the next steps.
+
+Only DDL is pipelined (SQLAlchemy marks it: ``context.isddl``); it never returns rows. Any
+other statement (a data migration's SELECT, the version table, the lock) first drains the
+pipeline, so it sees every earlier statement applied and reads its rows as usual; so does
+a commit (autocommit blocks, the end of the run) through :meth:`StatementPipeline.sync`.
+A rollback discards what is queued.
+
+Errors. The server's reply to a failed statement arrives at the next drain, possibly while a
+later step runs. Every queued statement is remembered with its cursor and the step that
+sent it; the failing one is the first whose cursor got no result, and
+:class:`~mig.runtime.errors.StepFailed` names that step and that statement, exactly as it
+would without the pipeline. Turn it off with ``context.configure(ddl_pipeline=False)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from mig.runtime.errors import StepFailed
+
+
+@dataclass(frozen=True)
+class PipelineDriver:
+    """How one driver enters pipeline mode: whether a connection can, and doing it."""
+
+    supports: Callable[[Connection], bool]
+    open: Callable[[Any], AbstractContextManager[Any]]
+
+
+def _psycopg_supports(connection: Connection) -> bool:
+    """A sync psycopg 3 connection (not the async adapter) on a libpq with pipeline mode.
+
+    The classes come from the dialect's loaded DBAPI module (psycopg itself for the sync
+    dialect, an adapter without ``Pipeline`` for the async one): mig-runtime does not
+    import the driver.
+    """
+    dbapi = connection.dialect.loaded_dbapi
+    connection_class = getattr(dbapi, "Connection", None)
+    pipeline_class = getattr(dbapi, "Pipeline", None)
+    return (
+        connection_class is not None
+        and pipeline_class is not None
+        and isinstance(connection.connection.dbapi_connection, connection_class)
+        and bool(pipeline_class.is_supported())
+    )
+
+
+PIPELINE_DRIVERS: dict[str, PipelineDriver] = {
+    "psycopg": PipelineDriver(_psycopg_supports, lambda raw: raw.pipeline()),
+}
+"""Per SQLAlchemy driver name (``dialect.driver``): how its connections pipeline."""
+
+
+class _Queued:
+    __slots__ = ("cursor", "direction", "revision", "statement")
+
+    def __init__(self, cursor: Any, statement: str, revision: str, direction: str) -> None:
+        self.cursor = cursor
+        self.statement = statement
+        self.revision = revision
+        self.direction = direction
+
+
+class StatementPipeline:
+    """Pipelines the DDL a run sends on one connection, between :meth:`arm` and :meth:`close`.
+
+    ``step`` is set by the runtime before each step runs, so a queued statement knows whose
+    it is.
+    """
+
+    def __init__(self, connection: Connection, driver: PipelineDriver) -> None:
+        self.connection = connection
+        self._driver = driver
+        self._raw = connection.connection.dbapi_connection
+        self._open: AbstractContextManager[Any] | None = None
+        self._queued: list[_Queued] = []
+        self.revision = ""
+        self.direction = "up"
+        self._listening = False
+        self.paused = False  # an autocommit block: every statement goes on its own
+        self._savepoints = 0  # open savepoints: inside one, statements go one by one
+
+    @classmethod
+    def for_connection(cls, connection: Connection) -> StatementPipeline | None:
+        """A pipeline for this connection's driver, or None where it has none."""
+        driver = PIPELINE_DRIVERS.get(connection.dialect.driver)
+        if driver is None or not driver.supports(connection):
+            return None
+        return cls(connection, driver)
+
+    # -- the run's side ----------------------------------------------------------------------
+
+    def arm(self) -> None:
+        """Start watching the connection's statements (the first DDL opens the pipeline)."""
+        for event, listener in self._listeners():
+            sa.event.listen(self.connection, event, listener)
+        self._listening = True
+
+    def _listeners(self) -> list[tuple[str, Callable[..., Any]]]:
+        return [
+            ("before_cursor_execute", self._before_execute),
+            ("rollback", self._on_rollback),
+            ("savepoint", self._on_savepoint),
+            ("release_savepoint", self._on_savepoint_end),
+            ("rollback_savepoint", self._on_savepoint_end),
+        ]
+
+    def at_step(self, revision: str, direction: str) -> None:
+        self.revision = revision
+        self.direction = direction
+
+    def sync(self) -> None:
+        """Wait for every queued statement.
+
+        A failed one raises SQLAlchemy's wrapped DBAPI error for it (the type a script would
+        have seen without the pipeline), carrying ``mig_step``: the (revision, direction)
+        that sent it, which :func:`step_failed` turns into the run's error.
+        """
+        opened, self._open = self._open, None
+        if opened is None:
+            return
+        queued, self._queued = self._queued, []
+        try:
+            opened.__exit__(None, None, None)
+        except self._dbapi_error() as exc:
+            raise self._failure(queued, exc) from None
+
+    def blame(self, exc: BaseException) -> BaseException:
+        """``exc`` tagged with the step whose queued statement failed, if it is that.
+
+        psycopg reads replies that have arrived whenever it sends, so a failed statement's
+        error can surface from a later step's statement, wrapped by SQLAlchemy with the wrong
+        statement: the culprit is the first queued statement without a reply.
+        """
+        if getattr(exc, "mig_step", None) is not None or not self._queued:
+            return exc
+        orig = getattr(exc, "orig", exc)
+        if not isinstance(orig, self._dbapi_error()):
+            return exc
+        return self._failure(self._queued, orig)
+
+    def close(self) -> None:
+        """Stop watching; whatever is still queued is discarded (its transaction is ending)."""
+        if self._listening:
+            for event, listener in self._listeners():
+                sa.event.remove(self.connection, event, listener)
+            self._listening = False
+        self._discard()
+
+    # -- the connection's side ---------------------------------------------------------------
+
+    def _before_execute(
+        self,
+        conn: Connection,
+        cursor: Any,
+        statement: str,
+        parameters: Any,
+        context: Any,
+        executemany: bool,
+    ) -> None:
+        queue = not self.paused and not self._savepoints
+        if queue and context is not None and getattr(context, "isddl", False):
+            if self._open is None:
+                opened = self._driver.open(self._raw)
+                opened.__enter__()
+                self._open = opened
+            self._queued.append(_Queued(cursor, statement, self.revision, self.direction))
+            return
+        self.sync()  # anything else sees every earlier statement applied, and its own rows
+
+    def _on_rollback(self, conn: Connection) -> None:
+        self._discard()
+
+    def _on_savepoint(self, conn: Connection, name: str) -> None:
+        """A script guarding DDL with a savepoint expects its error inside the block.
+
+        Releasing the savepoint would be the first wait, too late for SQLAlchemy to roll
+        back to it; so what is queued is waited for now, and the block sends its statements
+        one by one.
+        """
+        self.sync()
+        self._savepoints += 1
+
+    def _on_savepoint_end(self, conn: Connection, name: str, context: Any) -> None:
+        self._savepoints = max(0, self._savepoints - 1)
+
+    def _discard(self) -> None:
+        opened, self._open = self._open, None
+        self._queued = []
+        if opened is None:
+            return
+        try:
+            opened.__exit__(None, None, None)
+        except self._dbapi_error():
+            pass  # the transaction is being rolled back: its errors are already reported
+
+    def _dbapi_error(self) -> type[BaseException]:
+        return self.connection.dialect.loaded_dbapi.Error
+
+    def _failure(self, queued: list[_Queued], exc: BaseException) -> BaseException:
+        """The error of the first queued statement the server did not complete, tagged."""
+        culprit = next((q for q in queued if getattr(q.cursor, "pgresult", None) is None), None)
+        if culprit is None:  # the error came from the drain itself
+            culprit = queued[-1] if queued else _Queued(None, "", self.revision, self.direction)
+        wrapped = sa.exc.DBAPIError.instance(
+            culprit.statement or None, None, exc, self._dbapi_error()
+        )
+        wrapped.mig_step = (culprit.revision, culprit.direction)  # type: ignore[attr-defined]
+        return wrapped
+
+
+def step_failed(exc: BaseException, revision: str, direction: str) -> StepFailed:
+    """The run's error for ``exc``: for the step that sent the failing statement, if known."""
+    revision, direction = getattr(exc, "mig_step", None) or (revision, direction)
+    return StepFailed(revision, direction, exc)
