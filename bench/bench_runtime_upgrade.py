@@ -2,12 +2,16 @@
 
 (a) mig: ScriptDirectory + EnvironmentContext running an ordinary env.py (one connection,
     one transaction for the whole run, the migration lock on), as `mig upgrade head` does;
+    its DDL goes through psycopg's pipeline mode (mig-runtime's `ddl_pipeline`, on by
+    default). The same run with `ddl_pipeline=False` is timed too, to show what the
+    pipeline buys;
 (b) psql: the SQL that mig writes offline for the same run (`--sql`: BEGIN, every step's
-    DDL and version-table UPDATE, COMMIT), executed by `psql -q -f`. A second psql figure,
-    "net SQL", runs the statements mig actually sends online: the same DDL with the
-    version-table writes folded into one (mig writes only the net change in a
-    one-transaction run, see mig-runtime's README). The first is the target's yardstick;
-    the second isolates mig's own overhead from the work the server does;
+    DDL, version-table UPDATE and history-table INSERT, COMMIT), executed by `psql -q -f`.
+    A second psql figure, "net SQL", runs about the statements mig sends online: the same
+    DDL with the version-table writes folded into one (mig writes only the net change in a
+    one-transaction run, see mig-runtime's README) and without the history rows (mig sends
+    them as one executemany at the end). The first is the target's yardstick; the second
+    isolates mig's own overhead from the work the server does;
 (c) Alembic: a parallel Alembic project with the same operations, `command.upgrade(cfg,
     "head")`, run from a scratch venv (/tmp/alembic-bench-venv, created when missing).
 
@@ -124,6 +128,8 @@ t2 = time.perf_counter()
 c2 = time.process_time()
 script = ScriptDirectory(location)
 kw = {"as_sql": True, "output_buffer": open(sys.argv[4], "w")} if mode == "sql" else {}
+if mode == "nopipe":
+    kw["ddl_pipeline"] = False
 with EnvironmentContext(Config(url), script, fn=lambda h, c: script.plan_upgrade(h, "head"), **kw):
     script.run_env()
 t3 = time.perf_counter()
@@ -311,7 +317,13 @@ def main() -> None:
         net = write_net_sql(sql_file, net_file, head)
         print(f"the statements mig sends online (one net version-table write): {net}")
 
-        results: dict[str, list[float]] = {"mig": [], "psql": [], "psql_net": [], "alembic": []}
+        results: dict[str, list[float]] = {
+            "mig": [],
+            "mig_nopipe": [],
+            "psql": [],
+            "psql_net": [],
+            "alembic": [],
+        }
         imports: dict[str, float] = {}
         cpu: dict[str, list[float]] = {"mig": [], "alembic": []}
 
@@ -322,6 +334,12 @@ def main() -> None:
             results["mig"].append(out["upgrade"])
             cpu["mig"].append(out["cpu"])
             imports["mig"] = min(imports.get("mig", 1e9), out["import"])
+
+        def time_mig_nopipe() -> None:
+            reset_schema(url)
+            out = run_json([*mig_cmd, "nopipe"], url)
+            check_applied(url, "mig_version", head, n)
+            results["mig_nopipe"].append(out["upgrade"])
 
         def time_psql() -> None:
             for key, path in (("psql", sql_file), ("psql_net", net_file)):
@@ -351,6 +369,7 @@ def main() -> None:
         for _ in range(args.repeat):
             time_psql()
             time_mig()
+            time_mig_nopipe()
             if alembic_python is not None:
                 time_alembic()
 
@@ -369,10 +388,16 @@ def main() -> None:
             f"   (+ imports {imports['mig']:.3f}s, not counted; "
             f"client CPU {min(cpu['mig']):.3f}s)"
         )
+        nopipe_s = min(results["mig_nopipe"])
+        print(
+            f"mig, ddl_pipeline=False {nopipe_s:7.3f}s   runs: {fmt(results['mig_nopipe'])}"
+            f"   (each statement waits for its reply)"
+        )
         mig_ratio = mig_s / psql_s
         verdict = "meets" if mig_ratio <= TARGET else "MISSES"
         print(f"mig / psql      = {mig_ratio:.2f}x  ({verdict} the {TARGET}x target)")
         print(f"mig / psql(net) = {mig_s / net_s:.2f}x  (same statements as mig sends)")
+        print(f"mig without the DDL pipeline / psql = {nopipe_s / psql_s:.2f}x")
         if results["alembic"]:
             alembic_s = min(results["alembic"])
             print(

@@ -29,10 +29,21 @@ class Project:
         self.root = root
         self.url = url
 
-    def mig(self, *args: str, code: int = 0, env: dict[str, str] | None = None) -> Result:
+    def mig(
+        self,
+        *args: str,
+        code: int = 0,
+        env: dict[str, str] | None = None,
+        timeout: float | None = None,
+    ) -> Result:
         full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
         proc = subprocess.run(
-            [MIG, *args], cwd=self.root, capture_output=True, text=True, env=full_env
+            [MIG, *args],
+            cwd=self.root,
+            capture_output=True,
+            text=True,
+            env=full_env,
+            timeout=timeout,
         )
         result = Result(proc.returncode, proc.stdout, proc.stderr)
         assert proc.returncode == code, (

@@ -147,3 +147,31 @@ def test_offline_range_starts_from_given_revision() -> None:
 def test_context_outside_a_command_says_so() -> None:
     with pytest.raises(Exception, match=r"mig\.runtime\.context was used outside a mig command"):
         context.configure(url="sqlite://")
+
+
+def test_a_read_only_run_creates_nothing_and_refuses_steps(engine: sa.Engine) -> None:
+    """What `mig current` asks for: read the heads, create no table, run no step."""
+    from mig.runtime import ConfigurationError
+
+    chain = blog_chain()
+    seen: list[tuple[str, ...]] = []
+
+    def read(heads, ctx):
+        seen.append(tuple(heads))
+        return []
+
+    def drive(plan) -> None:
+        with EnvironmentContext(None, chain, fn=plan, read_only=True), engine.connect() as conn:
+            context.configure(connection=conn)
+            with context.begin_transaction():
+                context.run_migrations()
+
+    drive(read)
+    assert seen == [()]
+    assert sa.inspect(engine).get_table_names() == []
+    with pytest.raises(ConfigurationError, match=r"read-only run was handed 3 step\(s\)"):
+        drive(lambda heads, ctx: chain.plan_upgrade(heads, "head"))
+    assert sa.inspect(engine).get_table_names() == []
+    run(engine, chain, "up", "r1")
+    drive(read)
+    assert seen == [(), ("r1",)]

@@ -367,6 +367,9 @@ class MigrationContext:
 
     def _run_plan(self, plan_fn: PlanFn, kw: Mapping[str, Any]) -> None:
         """Under the lock: make sure the version table exists, read it, plan, run each step."""
+        if self.opts.get("read_only"):
+            self._read_plan(plan_fn)
+            return
         with self._lock():
             self._ensure_version_table()
             heads = self.get_current_heads()
@@ -385,6 +388,18 @@ class MigrationContext:
                 if pipeline is not None:
                     pipeline.close()
             self._versions.flush()
+
+    def _read_plan(self, plan_fn: PlanFn) -> None:
+        """A command that only reads (``mig current``): no lock, nothing created, no steps.
+
+        Reading must not wait for a deploy's upgrade to finish, nor leave an empty version
+        table behind in a database that never had one; what it reads is what is committed.
+        """
+        steps = list(plan_fn(self.get_current_heads(), self))
+        if steps:
+            raise ConfigurationError(
+                f"a read-only run was handed {len(steps)} step(s) to run (read_only=True)"
+            )
 
     def _statement_pipeline(self) -> StatementPipeline | None:
         """A DDL pipeline for this run (``pipeline.py``): one-transaction runs, where possible."""

@@ -122,7 +122,8 @@ def read_database(config: Config, script: Any, read: Callable[[tuple[str, ...], 
 
     Commands that look at the database (current, history, integrity) go through env.py
     like the others, so they connect exactly as upgrade would; the plan they hand the
-    runtime is empty.
+    runtime is empty, and ``read_only`` tells it to take no lock (a running upgrade does
+    not hold them up) and create no table (reading leaves the database as it was).
     """
     found: list[T] = []
 
@@ -130,7 +131,7 @@ def read_database(config: Config, script: Any, read: Callable[[tuple[str, ...], 
         found.append(read(tuple(heads), ctx))
         return []
 
-    run_env(config, script, plan)
+    run_env(config, script, plan, read_only=True)
     if not found:
         raise UsageError(
             "env.py did not call context.run_migrations(), so the database was not read"
