@@ -136,3 +136,38 @@ def test_a_run_holds_the_lock_of_its_own_database(engine: sa.Engine) -> None:
             context.run_migrations()
     # SQLite's lock is a file beside the database, whatever the name: both are taken there
     assert seen == [(False, engine.dialect.name != "sqlite")]
+
+
+@pytest.mark.parametrize("per_migration", [False, True], ids=["one-transaction", "per-migration"])
+def test_the_next_holder_of_the_lock_sees_the_run_committed(
+    engine: sa.Engine, monkeypatch: pytest.MonkeyPatch, per_migration: bool
+) -> None:
+    """At the moment the lock is released, another connection must already see the new rows.
+
+    Released before the run's transaction commits, the lock would let the next process read
+    the version table as it was before the run and apply the same steps again.
+    """
+    seen_at_release: list[list[str]] = []
+    make_lock = MigrationLock.for_connection.__func__
+
+    def watched(cls, connection, name):
+        lock = make_lock(cls, connection, name)
+        release = lock.release
+
+        def release_and_look() -> None:
+            with engine.connect() as other:
+                rows = other.execute(sa.text("SELECT version_num FROM mig_version")).scalars()
+                seen_at_release.append(sorted(rows))
+            release()
+
+        lock.release = release_and_look
+        return lock
+
+    monkeypatch.setattr(MigrationLock, "for_connection", classmethod(watched))
+    chain = blog_chain()
+    with EnvironmentContext(None, chain, fn=lambda h, c: chain.plan_upgrade(h, "head")):
+        with engine.connect() as connection:
+            context.configure(connection=connection, transaction_per_migration=per_migration)
+            with context.begin_transaction():
+                context.run_migrations()
+    assert seen_at_release == [["r3"]]

@@ -77,6 +77,7 @@ class MigrationContext:
         self._transaction: Transaction | None = None
         self._autocommit_used = False
         self._pipeline: StatementPipeline | None = None  # only while a run sends DDL
+        self._held_lock: MigrationLock | None = None  # kept until the run's transaction ends
         self._applied_by: tuple[str | None] | None = None  # asked once per context
         self._versions = VersionRecorder(
             self._write_version, self._write_history if self.history_table else None
@@ -222,6 +223,7 @@ class MigrationContext:
         finally:
             self._transaction = None
             restore()
+            self._release_held_lock()  # the run is committed (or rolled back): others may go
 
     def _begin(self) -> Callable[[], None]:
         """Begin a transaction that really covers DDL; returns what undoes the set-up.
@@ -330,10 +332,17 @@ class MigrationContext:
 
         On failure the open transaction is rolled back before the lock is released: a
         database such as PostgreSQL refuses every statement, the unlock included, inside a
-        failed transaction.
+        failed transaction. On success inside the run's transaction (one transaction for
+        the whole run), the lock is kept until that transaction has committed
+        (:meth:`begin_transaction` releases it): released before, it would let the next
+        process read the version table as it was before this run and apply the same steps
+        again.
         """
         if self.as_sql or not self.opts.get("migration_lock", True):
             yield
+            return
+        if self._held_lock is not None:
+            yield  # still held from an earlier run or stamp in this transaction
             return
         connection = self.connection
         assert connection is not None
@@ -349,8 +358,16 @@ class MigrationContext:
                 self._transaction.rollback()
             elif connection.in_transaction():
                 connection.rollback()
+            lock.release()
             raise
-        finally:
+        if self._transaction is not None and self._transaction.is_active:
+            self._held_lock = lock  # released by begin_transaction once it has committed
+        else:
+            lock.release()
+
+    def _release_held_lock(self) -> None:
+        lock, self._held_lock = self._held_lock, None
+        if lock is not None:
             lock.release()
 
     def _notify(self, message: str) -> None:
