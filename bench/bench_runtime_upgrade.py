@@ -327,19 +327,14 @@ def main() -> None:
         imports: dict[str, float] = {}
         cpu: dict[str, list[float]] = {"mig": [], "alembic": []}
 
-        def time_mig() -> None:
+        def time_mig(mode: str = "run", key: str = "mig") -> None:
             reset_schema(url)
-            out = run_json([*mig_cmd, "run"], url)
+            out = run_json([*mig_cmd, mode], url)
             check_applied(url, "mig_version", head, n)
-            results["mig"].append(out["upgrade"])
-            cpu["mig"].append(out["cpu"])
-            imports["mig"] = min(imports.get("mig", 1e9), out["import"])
-
-        def time_mig_nopipe() -> None:
-            reset_schema(url)
-            out = run_json([*mig_cmd, "nopipe"], url)
-            check_applied(url, "mig_version", head, n)
-            results["mig_nopipe"].append(out["upgrade"])
+            results[key].append(out["upgrade"])
+            if key == "mig":
+                cpu["mig"].append(out["cpu"])
+                imports["mig"] = min(imports.get("mig", 1e9), out["import"])
 
         def time_psql() -> None:
             for key, path in (("psql", sql_file), ("psql_net", net_file)):
@@ -369,7 +364,7 @@ def main() -> None:
         for _ in range(args.repeat):
             time_psql()
             time_mig()
-            time_mig_nopipe()
+            time_mig("nopipe", "mig_nopipe")
             if alembic_python is not None:
                 time_alembic()
 

@@ -12,6 +12,7 @@ import textwrap
 import pytest
 import sqlalchemy as sa
 from steps_source import blog_chain
+from test_run import run
 
 from mig.runtime import EnvironmentContext, context
 from mig.runtime.lock import LockRowLock, LockTimeout, MigrationLock, lock_name
@@ -164,10 +165,5 @@ def test_the_next_holder_of_the_lock_sees_the_run_committed(
         return lock
 
     monkeypatch.setattr(MigrationLock, "for_connection", classmethod(watched))
-    chain = blog_chain()
-    with EnvironmentContext(None, chain, fn=lambda h, c: chain.plan_upgrade(h, "head")):
-        with engine.connect() as connection:
-            context.configure(connection=connection, transaction_per_migration=per_migration)
-            with context.begin_transaction():
-                context.run_migrations()
+    run(engine, blog_chain(), "up", "head", transaction_per_migration=per_migration)
     assert seen_at_release == [["r3"]]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 import sqlalchemy as sa
@@ -169,12 +169,12 @@ class MigrationContext:
     @property
     def _defer_versions(self) -> bool:
         """Whether version rows may wait for the end of the run (see ``recorder.py``)."""
-        return (
-            not self.as_sql
-            and not self._per_step
-            and self._transaction is not None
-            and self._transaction.is_active
-        )
+        return not self.as_sql and not self._per_step and self._in_run_transaction
+
+    @property
+    def _in_run_transaction(self) -> bool:
+        """Whether the transaction this context began (for the run or a step) is open."""
+        return self._transaction is not None and self._transaction.is_active
 
     @property
     def _per_step(self) -> bool:
@@ -203,7 +203,7 @@ class MigrationContext:
             return
         connection = self.connection
         assert connection is not None
-        if self._transaction is not None and self._transaction.is_active:
+        if self._in_run_transaction:
             yield  # already inside the run's transaction (stamp() called from env.py)
             return
         if connection.in_transaction():
@@ -259,7 +259,9 @@ class MigrationContext:
         version table at this step, which is what the database really holds.
         """
         self._autocommit_used = True
-        with self._pipeline_paused():
+        # statements between two pipeline syncs form one implicit transaction on PostgreSQL,
+        # which CREATE INDEX CONCURRENTLY refuses: the block sends its statements one by one
+        with self._pipeline.one_by_one() if self._pipeline is not None else nullcontext():
             self._versions.flush()  # the steps before are committed now: so are their rows
             with self._outside_transaction():
                 yield
@@ -276,7 +278,7 @@ class MigrationContext:
             return
         connection = self.connection
         assert connection is not None
-        had_transaction = self._transaction is not None and self._transaction.is_active
+        had_transaction = self._in_run_transaction
         if had_transaction:
             self._transaction.commit()
         elif connection.in_transaction():
@@ -294,24 +296,6 @@ class MigrationContext:
             if had_transaction:
                 self._begin()
 
-    @contextmanager
-    def _pipeline_paused(self) -> Iterator[None]:
-        """Drain the DDL pipeline and send statements one by one until the block ends.
-
-        Statements between two pipeline syncs form one implicit transaction on PostgreSQL,
-        which CREATE INDEX CONCURRENTLY refuses: an autocommit block sends its own.
-        """
-        pipeline = self._pipeline
-        if pipeline is None:
-            yield
-            return
-        pipeline.sync()
-        pipeline.paused = True
-        try:
-            yield
-        finally:
-            pipeline.paused = False
-
     def _commit_run_so_far(self) -> None:
         """Commit the run's transaction and begin the next (after an autocommit block)."""
         self._versions.flush()
@@ -320,7 +304,7 @@ class MigrationContext:
                 self.impl.emit_commit()
                 self.impl.emit_begin()
             return
-        if self._transaction is not None and self._transaction.is_active:
+        if self._in_run_transaction:
             self._transaction.commit()
             self._begin()
 
@@ -354,13 +338,13 @@ class MigrationContext:
         try:
             yield
         except BaseException:
-            if self._transaction is not None and self._transaction.is_active:
+            if self._in_run_transaction:
                 self._transaction.rollback()
             elif connection.in_transaction():
                 connection.rollback()
             lock.release()
             raise
-        if self._transaction is not None and self._transaction.is_active:
+        if self._in_run_transaction:
             self._held_lock = lock  # released by begin_transaction once it has committed
         else:
             lock.release()

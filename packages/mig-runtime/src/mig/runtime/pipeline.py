@@ -23,8 +23,8 @@ would without the pipeline. Turn it off with ``context.configure(ddl_pipeline=Fa
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,8 +79,8 @@ class _Queued:
 class StatementPipeline:
     """Pipelines the DDL a run sends on one connection, between :meth:`arm` and :meth:`close`.
 
-    ``step`` is set by the runtime before each step runs, so a queued statement knows whose
-    it is.
+    The runtime calls :meth:`at_step` before each step runs, so a queued statement knows
+    whose it is.
     """
 
     def __init__(self, connection: Connection, driver: PipelineDriver) -> None:
@@ -92,8 +92,8 @@ class StatementPipeline:
         self.revision = ""
         self.direction = "up"
         self._listening = False
-        self.paused = False  # an autocommit block: every statement goes on its own
-        self._savepoints = 0  # open savepoints: inside one, statements go one by one
+        # open savepoints and autocommit blocks: while any is, statements go one by one
+        self._unqueued_blocks = 0
 
     @classmethod
     def for_connection(cls, connection: Connection) -> StatementPipeline | None:
@@ -140,6 +140,22 @@ class StatementPipeline:
         except self._dbapi_error() as exc:
             raise self._failure(queued, exc) from None
 
+    @contextmanager
+    def one_by_one(self) -> Iterator[None]:
+        """Wait for what is queued, then send every statement on its own until the block ends."""
+        self._enter_unqueued()
+        try:
+            yield
+        finally:
+            self._leave_unqueued()
+
+    def _enter_unqueued(self) -> None:
+        self.sync()
+        self._unqueued_blocks += 1
+
+    def _leave_unqueued(self) -> None:
+        self._unqueued_blocks = max(0, self._unqueued_blocks - 1)
+
     def blame(self, exc: BaseException) -> BaseException:
         """``exc`` tagged with the step whose queued statement failed, if it is that.
 
@@ -173,8 +189,7 @@ class StatementPipeline:
         context: Any,
         executemany: bool,
     ) -> None:
-        queue = not self.paused and not self._savepoints
-        if queue and context is not None and getattr(context, "isddl", False):
+        if not self._unqueued_blocks and getattr(context, "isddl", False):
             if self._open is None:
                 opened = self._driver.open(self._raw)
                 opened.__enter__()
@@ -193,20 +208,15 @@ class StatementPipeline:
         back to it; so what is queued is waited for now, and the block sends its statements
         one by one.
         """
-        self.sync()
-        self._savepoints += 1
+        self._enter_unqueued()
 
     def _on_savepoint_end(self, conn: Connection, name: str, context: Any) -> None:
-        self._savepoints = max(0, self._savepoints - 1)
+        self._leave_unqueued()
 
     def _discard(self) -> None:
-        opened, self._open = self._open, None
-        self._queued = []
-        if opened is None:
-            return
         try:
-            opened.__exit__(None, None, None)
-        except self._dbapi_error():
+            self.sync()
+        except sa.exc.DBAPIError:
             pass  # the transaction is being rolled back: its errors are already reported
 
     def _dbapi_error(self) -> type[BaseException]:
@@ -214,9 +224,10 @@ class StatementPipeline:
 
     def _failure(self, queued: list[_Queued], exc: BaseException) -> BaseException:
         """The error of the first queued statement the server did not complete, tagged."""
-        culprit = next((q for q in queued if getattr(q.cursor, "pgresult", None) is None), None)
-        if culprit is None:  # the error came from the drain itself
-            culprit = queued[-1] if queued else _Queued(None, "", self.revision, self.direction)
+        # every reply arrived (the drain itself failed): the last statement sent is the nearest
+        culprit = next(
+            (q for q in queued if getattr(q.cursor, "pgresult", None) is None), queued[-1]
+        )
         wrapped = sa.exc.DBAPIError.instance(
             culprit.statement or None, None, exc, self._dbapi_error()
         )
