@@ -197,12 +197,10 @@ class DefaultImpl:
             return None
         if self.connection is None:
             raise ValueError(f"{self!r} has no connection to execute on")
-        conn = self.connection
-        if execution_options:
-            conn = conn.execution_options(**execution_options)
-        if params is None:
-            return conn.execute(construct)
-        return conn.execute(construct, params)
+        # Options go with this statement only: Connection.execution_options() would change
+        # the connection for every statement after it (op.execute(..., execution_options=)).
+        options = dict(execution_options) if execution_options else None
+        return self.connection.execute(construct, params, execution_options=options)
 
     def execute_all(self, constructs: Iterable[str | ClauseElement]) -> None:
         for construct in constructs:

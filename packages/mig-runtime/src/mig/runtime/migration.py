@@ -34,6 +34,18 @@ log = logging.getLogger("mig.runtime.migration")
 PlanFn = Callable[[tuple[str, ...], "MigrationContext"], Sequence[Step]]
 
 
+def _offline_dialect(url: sa.URL, dialect_opts: Mapping[str, Any] | None) -> sa.Dialect:
+    """The dialect offline SQL is written for.
+
+    Offline statements carry their values inline, so no parameter style is needed; a
+    pyformat style (psycopg's, pymysql's default) would make SQLAlchemy escape every ``%``
+    as ``%%`` for a driver that is never called, and the file would hold ``'50%% off'``.
+    "named" leaves ``%`` as written unless env.py asks for another style.
+    """
+    opts = {"paramstyle": "named", **(dialect_opts or {})}
+    return url.get_dialect()(**opts)
+
+
 class MigrationContext:
     """Runs steps against one database connection, or writes them as SQL (``as_sql``)."""
 
@@ -118,9 +130,9 @@ class MigrationContext:
                 )
             dialect = connection.dialect
         elif url is not None:
-            dialect = sa.engine.make_url(url).get_dialect()(**(dialect_opts or {}))
+            dialect = _offline_dialect(sa.engine.make_url(url), dialect_opts)
         elif dialect_name is not None:
-            dialect = sa.engine.make_url(f"{dialect_name}://").get_dialect()(**(dialect_opts or {}))
+            dialect = _offline_dialect(sa.engine.make_url(f"{dialect_name}://"), dialect_opts)
         else:
             raise ConfigurationError("configure() needs a connection, a url or a dialect_name")
         return cls(dialect, connection, opts or {}, environment_context)

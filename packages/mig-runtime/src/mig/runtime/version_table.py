@@ -21,6 +21,7 @@ from sqlalchemy.sql.elements import ClauseElement
 VERSION_COLUMN = "version_num"
 
 _PLAIN_ID = re.compile(r"[A-Za-z0-9_.:@+-]*\Z")
+_NO_PARAMETERS = {"no_parameters": True}
 """Revision ids that need no escaping in any SQL dialect: quoted as they are on the fast
 path; any other id (a quote, a backslash, a percent sign...) goes as a bound parameter."""
 
@@ -166,10 +167,13 @@ class VersionTable(OwnTable):
             for kind, statement in zip(kinds, statements, strict=True):
                 self._check(kind, connection.execute(statement).rowcount)
             return
-        raw = connection.execution_options(no_parameters=True)
+        # no_parameters for these statements only: Connection.execution_options() would
+        # change the connection itself, and every later parameterless statement of the run
+        # would then reach a pyformat driver with its '%' still doubled.
         for kind, params in changes:
             sql = templates[kind].format_map({k: f"'{v}'" for k, v in params.items()})
-            self._check(kind, raw.exec_driver_sql(sql).rowcount)
+            result = connection.exec_driver_sql(sql, execution_options=_NO_PARAMETERS)
+            self._check(kind, result.rowcount)
 
     def _check(self, kind: str, rowcount: int) -> None:
         if kind != "insert" and rowcount != 1:
