@@ -89,6 +89,11 @@ class CreateIndexOp(MigrateOperation):
     def to_index(self) -> sa.Index:
         """The index on a minimal table holding the named columns (for DDL compilation)."""
         names = [c for c in self.columns if isinstance(c, str)]
+        # INCLUDE columns (postgresql_include, mssql_include) are looked up on the table by
+        # name when the index compiles: the stub must hold them too.
+        for key, value in self.kw.items():
+            if key.endswith("_include") and isinstance(value, list | tuple):
+                names += [c for c in value if isinstance(c, str) and c not in names]
         table = sa.Table(
             self.table_name,
             sa.MetaData(),
