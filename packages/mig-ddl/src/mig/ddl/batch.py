@@ -22,7 +22,7 @@ from sqlalchemy.sql import ddl as sa_ddl
 from sqlalchemy.sql.schema import Computed, DefaultClause, FetchedValue, Identity
 
 from mig import ops
-from mig.ddl import elements
+from mig.ddl import elements, type_checks
 from mig.ddl.errors import BatchError, OfflineBatchError, UnsupportedOperationError
 
 if TYPE_CHECKING:
@@ -202,6 +202,8 @@ class RebuildPlan:
         }
         self.constraints: list[ConstraintSpec] = []
         for constraint in sorted(table.constraints, key=lambda c: str(c.name or "")):
+            if type_checks.is_type_check(constraint):
+                continue  # the column's type (copy_from) declares it again, or its successor
             spec = _constraint_spec(constraint)
             if spec is not None and not (spec.kind == "primary" and not spec.columns):
                 self.constraints.append(spec)
@@ -214,6 +216,11 @@ class RebuildPlan:
         self.comment = table.comment
         self.table_kwargs = dict(table.dialect_kwargs)
         self.after: list[Any] = []  # directives run once the table is in place
+        self.dropped: set[str] = set()
+        """Columns the block dropped. Indexes, unique constraints and foreign keys are kept
+        by column name until the table is built, so a column dropped and added again under
+        the same name keeps them (as in Alembic); those still naming a missing column then
+        go with it."""
 
     # -- applying directives ----------------------------------------------------------------
 
@@ -291,6 +298,7 @@ class RebuildPlan:
             self.column(op.column_name, op)
         del self.columns[op.column_name]
         name = op.column_name
+        self.dropped.add(name)
         word = re.compile(
             rf"(?<![\w\"`\[]){re.escape(name)}(?![\w\"`\]])|[\"`\[]{re.escape(name)}[\"`\]]"
         )
@@ -299,18 +307,17 @@ class RebuildPlan:
             if spec.kind == "check":
                 if word.search(str(spec.sqltext)):
                     continue
-            elif name in spec.columns:
-                if spec.kind == "primary" and len(spec.columns) > 1:
-                    spec.columns.remove(name)
-                else:
+            elif spec.kind == "primary" and name in spec.columns:
+                if len(spec.columns) == 1:
                     continue
+                spec.columns.remove(name)
             kept.append(spec)
         self.constraints = kept
-        self.indexes = [i for i in self.indexes if name not in i.columns]
 
     def alter_column(self, op: ops.AlterColumnOp) -> None:
         spec = self.column(op.column_name, op)
         if op.modify_type is not None:
+            self.drop_type_checks(op)
             spec.cast = spec.cast or (
                 spec.source is not None
                 and (
@@ -338,6 +345,39 @@ class RebuildPlan:
             for i in self.indexes:
                 i.columns = [new if x == old else x for x in i.columns]
         self.place(spec.name, op.kw)
+
+    @property
+    def convention(self) -> Any:
+        """What names the type CHECKs: the block's naming convention, else the run's."""
+        return self.batch.naming_convention or self.impl.naming_convention
+
+    def drop_type_checks(self, op: ops.AlterColumnOp) -> None:
+        """Forget the CHECKs of the type being replaced, and any the new type's replace.
+
+        A type of ``copy_from`` takes its own CHECK along when it is replaced. A reflected
+        table only has the CHECK's name and condition: the one ``existing_type`` would make
+        (same name, or same condition when unnamed) goes; without ``existing_type`` it is
+        kept, as Alembic does. A CHECK named as one of the new type's is replaced by it.
+        """
+        dialect, convention = self.impl.dialect, self.convention
+        args = (op.column_name, self.name, self.schema, dialect, convention)
+        old = type_checks.type_checks(op.existing_type, *args)
+        new = type_checks.type_checks(op.modify_type, op.modify_name or op.column_name, *args[1:])
+        names = {type_checks.check_name(c) for c in [*old, *new]} - {None}
+        conditions = {
+            type_checks.condition_text(c.sqltext, dialect)
+            for c in old
+            if type_checks.check_name(c) is None
+        }
+        self.constraints = [
+            c
+            for c in self.constraints
+            if c.kind != "check"
+            or not (
+                (c.name is not None and str(c.name) in names)
+                or (c.name is None and type_checks.condition_text(c.sqltext, dialect) in conditions)
+            )
+        ]
 
     def rename_in_sql(self, sqltext: Any, old: str, new: str) -> Any:
         """A CHECK condition with column ``old`` renamed, outside string literals."""
@@ -488,6 +528,8 @@ class RebuildPlan:
         later: list[ConstraintSpec] = []
         for spec in self.constraints:
             missing = [c for c in spec.columns if c not in table.c]
+            if missing and set(missing) <= self.dropped:
+                continue  # it went with its column
             if missing:
                 raise BatchError(
                     f"batch_alter_table({self.name!r}): a {spec.kind} constraint names "
@@ -499,6 +541,7 @@ class RebuildPlan:
                 later.append(spec)
         for item in self.batch.table_args:
             table.append_constraint(item._copy() if hasattr(item, "_copy") else item)
+        type_checks.name_by_convention(table, self.impl.dialect, self.convention, self.name)
         return table, later
 
     def run(self) -> None:
@@ -527,6 +570,10 @@ class RebuildPlan:
             final.append_constraint(constraint)
             impl.execute(sa_ddl.AddConstraint(constraint))
         for spec in self.indexes:
+            if any(
+                isinstance(c, str) and c in self.dropped and c not in table.c for c in spec.columns
+            ):
+                continue  # it went with its column
             index = ops.CreateIndexOp(
                 None if spec.name is None else str(spec.name),
                 self.name,

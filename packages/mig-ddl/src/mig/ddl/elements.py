@@ -11,6 +11,7 @@ by the database's rules and cannot inject SQL.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -83,7 +84,11 @@ class RenameTable(AlterTableElement):
 
 
 class AddColumn(AlterTableElement):
-    """``ADD COLUMN``: ``column`` is attached to a stub table so its spec compiles."""
+    """``ADD COLUMN``: ``column`` is attached to a stub table so its spec compiles.
+
+    ``checks`` are CHECK constraints to declare inline, after the column's specification,
+    where the database cannot add them with ALTER afterwards (SQLite).
+    """
 
     def __init__(
         self,
@@ -92,10 +97,12 @@ class AddColumn(AlterTableElement):
         schema: str | None = None,
         *,
         if_not_exists: bool | None = None,
+        checks: Sequence[sa.CheckConstraint] = (),
     ) -> None:
         super().__init__(table, schema)
         self.column = column
         self.if_not_exists = bool(if_not_exists)
+        self.checks = list(checks)
 
 
 class DropColumn(AlterTableElement):

@@ -21,7 +21,7 @@ from sqlalchemy.sql.elements import BindParameter, ClauseElement
 from sqlalchemy.sql.type_api import TypeEngine
 
 from mig import ops
-from mig.ddl import compare, elements
+from mig.ddl import compare, elements, type_checks
 from mig.ddl.errors import UnsupportedOperationError
 from mig.ddl.registry import _add
 
@@ -89,6 +89,9 @@ class DefaultImpl:
     """Whether the dialect's compiler renders a plain column's specification without its
     Table (SQL Server's refuses; an unknown dialect might). Where it does, ``add_column``
     skips the stub Table for a plain column (:func:`is_plain_column`)."""
+    inline_add_column_checks: ClassVar[bool] = False
+    """Whether ``ADD COLUMN`` declares the column's CHECK constraints inline (SQLite, which
+    has no ``ADD CONSTRAINT``); elsewhere they follow as ``ALTER TABLE ... ADD CONSTRAINT``."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -263,6 +266,7 @@ class DefaultImpl:
         # foreign keys name there touches nothing else (and keeps constraint order).
         table = op.table
         self.add_fk_stubs(table)
+        type_checks.name_by_convention(table, self.dialect, self.naming_convention)
         self.before_create_table(table)
         self.execute(sa_ddl.CreateTable(table, if_not_exists=bool(op.if_not_exists)))
         if self.dialect.supports_comments and not self.dialect.inline_comments:
@@ -315,9 +319,17 @@ class DefaultImpl:
 
     # -- columns --------------------------------------------------------------------------
 
+    @property
+    def naming_convention(self) -> Mapping[str, Any] | None:
+        """The run's ``target_metadata`` naming convention: it names what a directive's
+        column brings along (a type's CHECK, ``unique=True``), as in the model."""
+        return type_checks.naming_convention(self.context_opts)
+
     def column_on_stub(self, op: ops.AddColumnOp) -> tuple[sa.Table, sa.Column]:
         column = op.column._copy()
-        table = self.stub_table(op.table_name, op.schema, column)
+        convention = self.naming_convention
+        md = sa.MetaData(naming_convention=convention) if convention else None
+        table = self.stub_table(op.table_name, op.schema, column, metadata=md)
         self.add_fk_stubs(table)
         return table, column
 
@@ -336,9 +348,14 @@ class DefaultImpl:
             if self.column_exists(op, op.table_name, op.schema, column.name):
                 return
             guard = False
+        checks: list[sa.CheckConstraint] = []
         if table is not None:
             self.before_add_column(table, column)
-        self.execute(elements.AddColumn(op.table_name, column, op.schema, if_not_exists=guard))
+            if self.inline_add_column_checks:
+                checks = self.column_checks(table)
+        self.execute(
+            elements.AddColumn(op.table_name, column, op.schema, if_not_exists=guard, checks=checks)
+        )
         if table is not None:
             self.after_add_column(table, column)
 
@@ -359,16 +376,27 @@ class DefaultImpl:
     def before_add_column(self, table: sa.Table, column: sa.Column) -> None:
         """Hook: what must exist before the column (PostgreSQL's ENUM type)."""
 
+    def column_checks(self, table: sa.Table) -> list[sa.CheckConstraint]:
+        """The CHECK constraints on an added column's stub table that this database creates
+        (its type's, unless the type is native here, and any given on the column)."""
+        return sorted(
+            (
+                c
+                for c in table.constraints
+                if isinstance(c, sa.CheckConstraint) and type_checks.creates(c, self.dialect)
+            ),
+            key=lambda c: str(type_checks.check_name(c)),
+        )
+
     @plain_column_hook
     def after_add_column(self, table: sa.Table, column: sa.Column) -> None:
         """Constraints, indexes and comment that ride on the new column."""
+        inline = set(self.column_checks(table)) if self.inline_add_column_checks else set()
         for constraint in sorted(table.constraints, key=lambda c: str(c.name)):
-            if isinstance(constraint, sa.PrimaryKeyConstraint):
+            if isinstance(constraint, sa.PrimaryKeyConstraint) or constraint in inline:
                 continue
-            if isinstance(constraint, sa.CheckConstraint) and getattr(
-                constraint, "_type_bound", False
-            ):
-                continue
+            if not type_checks.creates(constraint, self.dialect):
+                continue  # a type's CHECK where the type is native (PostgreSQL's BOOLEAN)
             self.execute(sa_ddl.AddConstraint(constraint))
         for index in sorted(table.indexes, key=lambda i: str(i.name)):
             self.execute(sa_ddl.CreateIndex(index))
@@ -405,10 +433,50 @@ class DefaultImpl:
     def alter_column(self, op: ops.AlterColumnOp) -> None:
         """Each change as its own statement: nullability, default, type, comment, then name.
 
-        The statements are built first and emitted after, so a change this database
-        cannot make raises before anything is sent.
+        A type change also drops the CHECK constraints ``existing_type`` brings along (first)
+        and adds those of the new type (last), see :mod:`mig.ddl.type_checks`. The
+        statements are built first and emitted after, so a change this database cannot make
+        raises before anything is sent.
         """
-        self.execute_all(self.alter_column_elements(op))
+        drops, adds = self.type_check_elements(op)
+        self.execute_all([*drops, *self.alter_column_elements(op), *adds])
+
+    def type_check_elements(
+        self, op: ops.AlterColumnOp
+    ) -> tuple[list[ClauseElement], list[ClauseElement]]:
+        """For a type change: DROP of the old type's CHECKs, ADD of the new type's.
+
+        As in Alembic, the old CHECKs are dropped only when ``existing_type`` is given (by
+        name: an unnamed one cannot be found by ``ALTER``, so that is an error), and the
+        new type's are added on the column's final name.
+        """
+        if op.modify_type is None:
+            return [], []
+        t, s, convention = op.table_name, op.schema, self.naming_convention
+        drops: list[ClauseElement] = []
+        if op.existing_type is not None:
+            for ck in type_checks.type_checks(
+                op.existing_type, op.column_name, t, s, self.dialect, convention
+            ):
+                name = type_checks.check_name(ck)
+                if name is None:
+                    self.unsupported(
+                        op.op_name,
+                        f"the CHECK constraint existing_type {op.existing_type!r} puts on "
+                        f"{t}.{op.column_name} has no name, so it cannot be dropped",
+                        "give the type a name (name='ck_...') or target_metadata a naming "
+                        "convention, or drop the constraint with op.drop_constraint(...) "
+                        "and leave existing_type out",
+                    )
+                drops.append(elements.DropConstraintByName(t, name, "check", s))
+        column = op.modify_name or op.column_name
+        adds: list[ClauseElement] = [
+            sa_ddl.AddConstraint(ck)
+            for ck in type_checks.type_checks(
+                op.modify_type, column, t, s, self.dialect, convention
+            )
+        ]
+        return drops, adds
 
     def alter_column_elements(self, op: ops.AlterColumnOp) -> list[ClauseElement]:
         out: list[ClauseElement] = []

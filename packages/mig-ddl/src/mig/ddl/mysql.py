@@ -5,9 +5,10 @@ What differs from the default:
 - ``alter_column`` on anything but the server default restates the column in one
   ``MODIFY`` (or ``CHANGE`` when it is renamed): type, NULL/NOT NULL, DEFAULT,
   AUTO_INCREMENT and COMMENT. What the directive does not change is taken from its
-  ``existing_*`` arguments; online, whatever those leave unknown is read from the database
-  so that restating a column never loses its nullability, default or comment. Offline, the
-  type must be known (``existing_type``).
+  ``existing_*`` arguments only, as Alembic does, so online and offline give the same
+  column: an unknown nullability is NULL, an unknown default or comment is none. Only the
+  type, which MODIFY cannot leave out, is read from the database online when neither
+  ``type_`` nor ``existing_type`` gives it; offline it must be given.
 - A server-default-only change is ``ALTER COLUMN ... SET DEFAULT`` / ``DROP DEFAULT``.
 - ``drop_constraint`` needs ``type_``: ``DROP FOREIGN KEY``, ``DROP PRIMARY KEY``,
   ``DROP INDEX`` (unique), ``DROP CHECK`` (MySQL) or ``DROP CONSTRAINT`` (MariaDB).
@@ -158,8 +159,7 @@ class MySQLImpl(DefaultImpl):
                     **self.existing(op),
                 )
             ]
-        known = self._reflect_existing(op)
-        type_ = op.modify_type if op.modify_type is not None else known.get("type")
+        type_ = op.modify_type if op.modify_type is not None else self._existing_type(op)
         if type_ is None:
             raise MissingArgumentError(
                 op.op_name,
@@ -168,16 +168,16 @@ class MySQLImpl(DefaultImpl):
                 f"{op.table_name}.{op.column_name} is restated whole in MODIFY/CHANGE "
                 "and its type is not known (pass existing_type=...)",
             )
-        nullable = op.modify_nullable if op.modify_nullable is not None else known.get("nullable")
+        nullable = op.modify_nullable if op.modify_nullable is not None else op.existing_nullable
         default = (
             op.modify_server_default
             if op.modify_server_default is not False
-            else known.get("default", False)
+            else op.existing_server_default
         )
-        comment = op.modify_comment if op.modify_comment is not False else known.get("comment")
+        comment = op.modify_comment if op.modify_comment is not False else op.existing_comment
         autoinc = op.kw.get("autoincrement")
         if autoinc is None:
-            autoinc = known.get("autoincrement")
+            autoinc = op.kw.get("existing_autoincrement")
         return [
             ModifyColumn(
                 op.table_name,
@@ -192,40 +192,43 @@ class MySQLImpl(DefaultImpl):
             )
         ]
 
-    def _reflect_existing(self, op: ops.AlterColumnOp) -> dict[str, Any]:
-        """What MODIFY must restate: from ``existing_*``, then (online) from the database."""
-        known: dict[str, Any] = {
-            "type": op.existing_type,
-            "nullable": op.existing_nullable,
-            "default": op.existing_server_default,
-            "comment": op.existing_comment,
-            "autoincrement": op.kw.get("existing_autoincrement"),
-        }
-        unknown = (
-            known["type"] is None
-            or known["nullable"] is None
-            or known["default"] is False
-            or (known["comment"] is None and op.modify_comment is False)
-        )
-        if self.as_sql or self.connection is None or not unknown:
-            return known
+    def _existing_type(self, op: ops.AlterColumnOp) -> TypeEngine | None:
+        """``existing_type``, else (online) the column's type as the database reports it.
+
+        Nothing else is read from the database: nullability, default, comment and
+        AUTO_INCREMENT come from the directive alone, so that the statement, and the
+        column it leaves, are the same online and offline (``--sql``).
+        """
+        if op.existing_type is not None or self.as_sql or self.connection is None:
+            return op.existing_type
         insp = sa.inspect(self.connection)
         for col in insp.get_columns(op.table_name, schema=op.schema):
-            if col["name"] != op.column_name:
-                continue
-            if known["type"] is None:
-                known["type"] = col["type"]
-            if known["nullable"] is None:
-                known["nullable"] = col["nullable"]
-            if known["default"] is False:
-                default = col.get("default")
-                known["default"] = None if default is None else sa.text(default)
-            if known["comment"] is None:
-                known["comment"] = col.get("comment")
-            if known["autoincrement"] is None:
-                known["autoincrement"] = col.get("autoincrement") is True
-            break
-        return known
+            if col["name"] == op.column_name:
+                return col["type"]
+        return None
+
+    def type_check_elements(
+        self, op: ops.AlterColumnOp
+    ) -> tuple[list[ClauseElement], list[ClauseElement]]:
+        """The old type's CHECK is dropped only where it is still there.
+
+        MySQL keeps a column's CHECK through MODIFY and Alembic never drops it, so histories
+        written for MySQL often drop it by hand before the ``alter_column``; dropping it again
+        would fail. MariaDB says ``IF EXISTS``; MySQL online looks first; MySQL offline cannot
+        look and keeps it, as Alembic does.
+        """
+        drops, adds = super().type_check_elements(op)
+        return [d for d in map(self._if_still_there, drops) if d is not None], adds
+
+    def _if_still_there(self, drop: ClauseElement) -> ClauseElement | None:
+        assert isinstance(drop, el.DropConstraintByName)
+        if self.supports_constraint_if_exists:
+            drop.if_exists = True
+            return drop
+        if self.as_sql or self.connection is None:
+            return None
+        checks = sa.inspect(self.connection).get_check_constraints(drop.table, schema=drop.schema)
+        return drop if str(drop.name) in {c["name"] for c in checks} else None
 
     # -- constraints and indexes ------------------------------------------------------------
 

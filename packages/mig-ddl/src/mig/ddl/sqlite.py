@@ -14,9 +14,12 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import DDLCompiler
 from sqlalchemy.sql.schema import DefaultClause
 
 from mig import ops
+from mig.ddl import elements as el
 from mig.ddl.impl import DefaultImpl, plain_column_hook
 
 AUTOBATCH_OPTION = "sqlite_autobatch"
@@ -44,6 +47,18 @@ def _constant_default(column: sa.Column) -> bool:
     return bool(text) and (text[0] in "'-0123456789" or text in ("null", "true", "false"))
 
 
+@compiles(el.AddColumn, "sqlite")
+def _add_column(element: el.AddColumn, compiler: DDLCompiler, **kw: Any) -> str:
+    # SQLite has no ADD CONSTRAINT, but ADD COLUMN takes column constraints: a type's
+    # CHECK (Enum, Boolean) is declared here, where the CREATE TABLE text keeps it.
+    # (No IF NOT EXISTS here: SQLite has none, online mig looks in the catalog instead.)
+    head = (
+        f"{el.alter_table(compiler, element.table, element.schema)} "
+        f"ADD COLUMN {el.column_spec(compiler, element.column)}"
+    )
+    return " ".join([head, *[compiler.process(ck, **kw) for ck in element.checks]])
+
+
 class SQLiteImpl(DefaultImpl):
     __dialect__ = "sqlite"
     # SQLite runs DDL inside transactions; mig-runtime turns off pysqlite's implicit
@@ -53,6 +68,7 @@ class SQLiteImpl(DefaultImpl):
     supports_column_if_exists = False
     batch_inline_constraints = frozenset({"primary", "unique", "foreignkey", "check"})
     detached_column_ddl = True
+    inline_add_column_checks = True
 
     @property
     def autobatch(self) -> bool:
