@@ -72,7 +72,9 @@ def plan_stamp(
     A stamped revision replaces the rows on its own line of history (its ancestors and
     descendants) and leaves rows on unrelated branches alone, as Alembic's stamp does:
     stamping ``b`` over ``m`` (a merge of ``b`` and ``c``) leaves the single row ``b``.
-    ``base`` clears every row. ``purge`` empties the table first, so rows no script
+    ``base`` clears every row; ``label@base`` removes only the rows on that branch's line
+    of history (those below or above the revision declaring the label, depends_on counted),
+    as Alembic's does. ``purge`` empties the table first, so rows no script
     declares (a database from another branch of the project) do not stop the stamp.
     """
     rows: list[str] = [] if purge else list(dict.fromkeys(current_heads))
@@ -105,13 +107,24 @@ def plan_stamp(
             )
         )
 
+    def on_lineage(owners: Sequence[str]) -> list[str]:
+        """The rows on a line of history through ``owners``: below or above one of them."""
+        return [r for r in rows if any(r == o or r in needed(o) or o in needed(r) for o in owners)]
+
     for spec in _as_specs(specs):
         targets = tuple(source.resolve(spec, tuple(rows)))
-        if not targets:  # base
-            if rows or (purge and not steps):
-                add(rows, (), rows, (), False, "base")
-            rows = []
+        if not targets:  # base, or a branch's base
+            branch = _branch_of_base(spec)
+            gone = rows if branch is None else on_lineage(source.resolve(branch, tuple(rows)))
+            kept = [r for r in rows if r not in gone]
+            if gone or (purge and not steps):
+                add(rows, kept, gone, (), False, "base" if branch is None else spec)
+            rows = kept
             continue
+        if len(targets) > 1:  # ``heads``: a head another target depends on gets no row
+            targets = tuple(
+                t for t in targets if not any(o != t and t in needed(o) for o in targets)
+            )
         for target in targets:
             if target in rows:
                 continue
@@ -127,6 +140,12 @@ def plan_stamp(
     if purge and not steps:
         add((), rows, (), tuple(rows), True, "base")
     return steps
+
+
+def _branch_of_base(spec: str) -> str | None:
+    """``label`` of a ``label@base`` spec; None for anything else (plain ``base``)."""
+    branch, at, symbol = spec.strip().rpartition("@")
+    return branch if at and branch and symbol.strip() == "base" else None
 
 
 def literal_stamp(before: Iterable[str], rows: Iterable[str], purge: bool = False) -> StampStep:
@@ -249,12 +268,38 @@ class MigrationInfo:
 
 def _down_revision_ids(step: Any, source: Any) -> tuple[str, ...]:
     """The step's revision's ``down_revision``s, from the step, its script, or the source."""
+    return _declared_down_revisions(step, source) or ()
+
+
+def _declared_down_revisions(step: Any, source: Any) -> tuple[str, ...] | None:
+    """The ``down_revision``s the step's script declares; None when no script is known."""
     script = getattr(step, "script", None)
     if script is None:
         get = getattr(source, "get_revision", None)
         script = get(step.revision) if get is not None else None
+    if script is None:
+        return None
     downs = getattr(script, "down_revisions", None)
     if downs is None:
         down = getattr(script, "down_revision", None)
         downs = () if down is None else (down,) if isinstance(down, str) else down
     return tuple(downs)
+
+
+def step_log(step: Any, source: Any = None) -> str:
+    """The step in the words offline SQL files have used since Alembic: ``upgrade a1 -> b1``.
+
+    Deploy tooling greps ``-- Running upgrade A -> B`` in the generated SQL, so the text
+    is kept exactly: the revision's ``down_revision``s (not its ``depends_on``), joined with
+    ``", "``, empty at base (``upgrade  -> a1``, ``downgrade a1 -> ``); a merge reads
+    ``upgrade b1, c1 -> d1``; a stamp ``stamp_revision a1 -> d1``. A source without
+    scripts (a plain step list) gives the version rows around the step instead.
+    """
+    if getattr(step, "is_stamp", False):
+        return f"stamp_revision {', '.join(step.from_revisions)} -> {', '.join(step.to_revisions)}"
+    downs = _declared_down_revisions(step, source)
+    if step.direction == "up":
+        older = downs if downs is not None else tuple(sorted(step.heads_before))
+        return f"upgrade {', '.join(older)} -> {step.revision}"
+    older = downs if downs is not None else tuple(sorted(step.heads_after))
+    return f"downgrade {step.revision} -> {', '.join(older)}"

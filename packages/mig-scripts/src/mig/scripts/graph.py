@@ -27,7 +27,7 @@ import gc
 import marshal
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 
 from mig.scripts.errors import (
     AmbiguousRevision,
@@ -561,6 +561,57 @@ class RevisionMap:
                     out.append(rev)
         if check and len(out) != len(order):
             self._report_cycle()
+        return out
+
+    def _history_extra(self, rev: str) -> tuple[str, ...]:
+        """The depends_on targets of ``rev`` that no revision below it (through
+        down_revision) already depends on: the dependency links a history walk follows."""
+        resolved = self._resolved.get(rev)
+        if not resolved:
+            return ()
+        inherited: set[str] = set()
+        for below in self._ancestors([rev], include_dependencies=False):
+            if below != rev:
+                inherited.update(self._resolved.get(below, ()))
+        return tuple(d for d in resolved if d not in inherited)
+
+    def history_order(self, todo: Collection[str], tops: Sequence[str]) -> list[str]:
+        """``todo`` newest first, in the order Alembic's ``history`` lists revisions.
+
+        Walk down from the tops (in file order) one line at a time; a revision that
+        another line still being walked has below it waits until that line reaches it,
+        so a branch comes out whole before the revision it leaves from. After a merge
+        point the walk continues with its first down_revision and queues the others.
+        """
+        pending = set(todo)
+        order = self._order
+        lines = sorted({t for t in tops if t in pending}, key=order.__getitem__)
+        below = [self._ancestors([t]) for t in lines]
+        out: list[str] = []
+        i = 0
+        while lines:
+            rev = lines[i]
+            waiting = next((j for j, seen in enumerate(below) if j != i and rev in seen), None)
+            if waiting is not None:
+                i = waiting  # another line reaches rev: walk that one first
+                continue
+            if rev in pending:
+                out.append(rev)
+                pending.discard(rev)
+            downs, extra = self._downs[rev], self._history_extra(rev)
+            links = dict.fromkeys(downs + extra)
+            parents = [p for p in links if p in pending and p not in lines]
+            if not parents:
+                del lines[i], below[i]
+                i = max(i - 1, 0)
+            elif len(downs) == 1 and not extra:
+                lines[i] = parents[0]  # the plain step down a line
+                below[i].discard(rev)
+            else:
+                lines[i] = parents[0]
+                lines.extend(parents[1:])
+                below[i] = self._ancestors([parents[0]])
+                below.extend(self._ancestors([p]) for p in parents[1:])
         return out
 
     def downgrade_order(self, todo: set[str], tops: Sequence[str] | None = None) -> list[str]:

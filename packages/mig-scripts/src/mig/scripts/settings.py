@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,14 +25,42 @@ DEFAULT_TRUNCATE_SLUG_LENGTH = 40
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0", ""}
 
-#: version_path_separator values and how each splits version_locations
-SEPARATORS: dict[str, str | None] = {
+#: ``path_separator`` (and the older ``version_path_separator``) values: how each splits a
+#: list of paths written on one ini line
+SEPARATORS: dict[str, str] = {
     "os": os.pathsep,
     ":": ":",
     ";": ";",
     "space": " ",
     "newline": "\n",
 }
+
+
+@dataclass(frozen=True)
+class PathListRule:
+    """How one list-of-paths option is split, as Alembic 1.16+ reads it.
+
+    ``keys`` are the separator options looked at, first set wins (``path_separator`` before
+    the deprecated ``version_path_separator``); with none set, ``legacy`` splits the value,
+    as files written before ``path_separator`` existed expect, and a DeprecationWarning
+    says to add ``path_separator = os``.
+    """
+
+    keys: tuple[str, ...]
+    legacy: re.Pattern[str]
+
+
+#: the options holding lists of paths, and how each is split
+PATH_LISTS: dict[str, PathListRule] = {
+    # (spaces and commas, as before path_separator; newlines too: one path per line)
+    "version_locations": PathListRule(
+        ("path_separator", "version_path_separator"), re.compile(r"[,\s]+")
+    ),
+    "prepend_sys_path": PathListRule(("path_separator",), re.compile(r"[,:\s]+")),
+}
+
+#: separator options that still work but should be renamed
+_DEPRECATED_SEPARATORS = {"version_path_separator": "path_separator"}
 
 
 class ConfigLike(Protocol):
@@ -97,19 +126,52 @@ def resolve_script_location(value: str) -> str:
     return value
 
 
-def split_version_locations(value: str, separator: str | None) -> list[str]:
-    """Split ``version_locations``; without a separator option, on spaces and newlines."""
-    key = (separator or "").strip()
-    if not key:
-        parts = value.split()
-    else:
-        sep = SEPARATORS.get(key)
+def separator_for(config: ConfigLike, option: str) -> tuple[str, str] | None:
+    """(separator option used, its character) for splitting ``option``; None when no
+    separator option is set. An unknown value is a ConfigError naming the option."""
+    for key in PATH_LISTS[option].keys:
+        value = config.get_main_option(key)
+        if value is None:
+            continue
+        sep = SEPARATORS.get(value.strip())
         if sep is None:
-            raise ConfigError(
-                "version_path_separator", f"{separator!r} is not one of {', '.join(SEPARATORS)}"
+            raise ConfigError(key, f"{value!r} is not one of {', '.join(SEPARATORS)}")
+        newer = _DEPRECATED_SEPARATORS.get(key)
+        if newer is not None:
+            warnings.warn(
+                f"the {key} option is deprecated; name it {newer} instead",
+                DeprecationWarning,
+                stacklevel=3,
             )
-        parts = value.split(sep)
+        return key, sep
+    return None
+
+
+def split_path_list(config: ConfigLike, option: str, value: str) -> list[str]:
+    """Split the value of a list-of-paths option (``version_locations``,
+    ``prepend_sys_path``) by the config's ``path_separator``, with Alembic's fallbacks."""
+    found = separator_for(config, option)
+    if found is None:
+        warnings.warn(
+            f"no path_separator in the configuration: {option} is split on spaces and "
+            f"commas as before; add path_separator = os",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        parts = PATH_LISTS[option].legacy.split(value)
+    else:
+        parts = value.split(found[1])
     return [p.strip() for p in parts if p.strip()]
+
+
+def check_version_locations(locations: list[str]) -> None:
+    """A configured version location that is not a folder would hide its revisions."""
+    for location in locations:
+        if not os.path.isdir(location):
+            raise ConfigError(
+                "version_locations",
+                f"{location!r} is not a directory; create it or remove it from the list",
+            )
 
 
 def settings_from_config(config: ConfigLike) -> Settings:
@@ -124,9 +186,8 @@ def settings_from_config(config: ConfigLike) -> Settings:
     settings = Settings(dir=location)
     raw_locations = config.get_main_option("version_locations")
     if raw_locations:
-        settings.version_locations = split_version_locations(
-            raw_locations, config.get_main_option("version_path_separator")
-        )
+        settings.version_locations = split_path_list(config, "version_locations", raw_locations)
+        check_version_locations(settings.version_locations)
     settings.recursive_version_locations = parse_bool(
         "recursive_version_locations", config.get_main_option("recursive_version_locations")
     )

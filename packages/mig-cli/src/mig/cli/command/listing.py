@@ -12,7 +12,9 @@ from typing import Any
 from mig.cli.command._env import script_directory
 from mig.cli.config import Config
 from mig.cli.errors import UsageError
+from mig.cli.layout import HEADS, HISTORY, branch_block, entry, log_entry
 from mig.cli.output import emit, script_record
+from mig.scripts.errors import RangeNotAncestor
 
 
 def heads(
@@ -28,14 +30,10 @@ def heads(
     emit(
         config,
         [script_record(s) for s in found],
-        [s.cmd_format(verbose) if verbose else f"{s.revision}{_labels(s)} (head)" for s in found],
+        [entry(s, verbose, HEADS) for s in found],
         format,
     )
     return [s.revision for s in found]
-
-
-def _labels(script: Any) -> str:
-    return f" ({', '.join(sorted(script.branch_labels))})" if script.branch_labels else ""
 
 
 def branches(config: Config, verbose: bool = False, format: str = "text") -> list[str]:
@@ -47,8 +45,7 @@ def branches(config: Config, verbose: bool = False, format: str = "text") -> lis
     data = []
     for point in points:
         children = [rmap.script(r) for r in sorted(point.nextrev)]
-        lines.append(point.cmd_format(verbose))
-        lines.extend(f"    -> {child.cmd_format(False)}" for child in children)
+        lines.append(branch_block(point, children, verbose))
         data.append({**script_record(point), "branches": [c.revision for c in children]})
     emit(config, data, lines, format)
     return [p.revision for p in points]
@@ -100,21 +97,22 @@ def history(
         current = current_heads(config, script)
     uppers = _resolve_end(script, end, current, "heads")
     lowers = _resolve_end(script, start, current, "base")
-    if len(lowers) > 1:
-        raise UsageError(f"history range start {start!r} names several revisions; pick one")
     keep: set[str] = set()
-    lower = lowers[0] if lowers else "base"
-    for upper in uppers:
-        keep.update(s.revision for s in script.iterate_revisions(upper, lower, inclusive=True))
-    ordered = [s for s in script.walk_revisions() if s.revision in keep]
+    missed: RangeNotAncestor | None = None
+    for lower in lowers or ("base",):  # (as Alembic: pairs not in line are left out)
+        for upper in uppers:
+            try:
+                walked = script.iterate_revisions(upper, lower, inclusive=True)
+                keep.update(s.revision for s in walked)
+            except RangeNotAncestor as exc:
+                missed = exc
+    if missed is not None and not keep:
+        raise missed
+    rmap = script.revision_map
+    tops = rmap._real_heads if end in (None, "heads") else uppers
+    ordered = list(rmap._scripts_for(rmap.history_order(keep, tops)))
     marks = set(current or ()) if indicate_current else set()
-    lines = []
-    for s in ordered:
-        line = s.cmd_format(verbose)
-        if s.revision in marks:
-            marked = f"{s.revision}{s._head_marks()}"
-            line = line.replace(marked, f"{marked} (current)", 1)
-        lines.append(line)
+    lines = [entry(s, verbose, HISTORY, marks) for s in ordered]
     emit(config, [script_record(s, tuple(marks)) for s in ordered], lines, format)
     return [s.revision for s in ordered]
 
@@ -122,9 +120,13 @@ def history(
 def show(config: Config, rev: str, format: str = "text") -> list[str]:
     """Print one revision (or each of ``heads``) in full."""
     script = script_directory(config)
-    found = script.get_revisions(rev)
+    if rev == "heads":  # as Alembic: the heads the version table would hold (not the
+        rmap = script.revision_map  # heads that another revision depends_on)
+        found = tuple(rmap._scripts_for(rmap._real_heads))
+    else:
+        found = script.get_revisions(rev)
     if not found:
         raise UsageError(f"{rev!r} names no revision (base is the empty database)")
     data = [{**script_record(s), "doc": s.longdoc} for s in found]
-    emit(config, data if len(data) > 1 else data[0], [s.cmd_format(True) for s in found], format)
+    emit(config, data if len(data) > 1 else data[0], [log_entry(s) for s in found], format)
     return [s.revision for s in found]

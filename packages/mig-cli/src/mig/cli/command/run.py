@@ -14,7 +14,8 @@ from mig.cli.command._env import (
     split_range,
 )
 from mig.cli.config import Config
-from mig.cli.errors import CheckFailed, UsageError
+from mig.cli.errors import CheckFailed, CommandError, UsageError
+from mig.cli.layout import CURRENT, entry
 from mig.cli.output import emit, script_record, with_progress
 
 
@@ -128,23 +129,47 @@ def current(
 ) -> tuple[str, ...]:
     """Print the database's revision(s); ``check_heads`` fails unless they are the heads."""
     script = script_directory(config)
-    heads = current_heads(config, script)
+    heads, url = read_database(config, script, lambda rows, ctx: (rows, _url_of(ctx)))
     rmap = script.revision_map
-    records = []
+    unknown = [rev for rev in heads if rev not in rmap]
+    records = [
+        {"revision": rev, "unknown": True}
+        if rev in unknown
+        else script_record(rmap.script(rev), heads)
+        for rev in heads
+    ]
+    if unknown:
+        if format == "json":
+            emit(config, {"current": records, "up_to_date": False}, (), format)
+        raise CommandError(
+            f"the version table holds revision {unknown[0]!r}, which no script has; "
+            f"is this the right project and branch?"
+        )
     lines = []
-    for rev in heads:
-        if rev in rmap:
-            s = rmap.script(rev)
-            records.append(script_record(s, heads))
-            lines.append(s.cmd_format(verbose) if verbose else f"{rev}{s._head_marks()}")
-        else:
-            records.append({"revision": rev, "unknown": True})
-            lines.append(f"{rev} (not in the script directory)")
+    if verbose:
+        lines.append(f"Current revision(s) for {url}:")
+    lines += [entry(s, verbose, CURRENT) for s in _branch_heads(rmap, heads)]
     up_to_date = set(heads) == set(script.get_heads())
     emit(config, {"current": records, "up_to_date": up_to_date}, lines, format)
     if check_heads:
         require_heads(script, heads, CheckFailed, "run `mig upgrade heads`")
     return heads
+
+
+def _branch_heads(rmap: Any, rows: Sequence[str]) -> list[Any]:
+    """What ``current`` lists, as Alembic does: the top of each line of history applied,
+    i.e. the rows and anything they depend on that no applied revision has as
+    down_revision (a depended-on branch shows as ``(effective head)``), in file order."""
+    applied = rmap._ancestors(rows)
+    tops = [r for r in applied if applied.isdisjoint(rmap._children[r])]
+    return list(rmap._scripts_for(sorted(tops, key=rmap._order.__getitem__)))
+
+
+def _url_of(ctx: Any) -> str:
+    """The database's URL with the password hidden (what ``current -v`` names)."""
+    bind = getattr(ctx, "bind", None)
+    engine = getattr(bind, "engine", None)
+    return engine.url.render_as_string(hide_password=True) if engine is not None else "?"
 
 
 def ensure_version(config: Config, sql: bool = False) -> None:
