@@ -329,3 +329,15 @@ def test_listing_imports_neither_mako_nor_the_settings(tmp_path):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.splitlines()[-1] == "[]"
+
+
+def test_the_whole_docstring_after_another_file_changed(tmp_path):
+    """A map rebuilt because one file changed still gives the unchanged files' whole
+    docstring (``history -v``, ``show``), not only the first paragraph the cache keeps."""
+    draw(tmp_path, "a\nb <- a")
+    _prime(tmp_path)
+    (tmp_path / "versions" / "002_c.py").write_text(revision_source("c", ["b"]))
+    sd = ScriptDirectory(tmp_path)
+    assert not sd.graph_from_cache
+    assert sd.get_revision("a").longdoc == "revision a\n\nRevision ID: a"
+    assert sd.get_revision("c").longdoc == "revision c\n\nRevision ID: c"

@@ -93,15 +93,14 @@ class Script:
 
     @property
     def longdoc(self) -> str:
-        """The whole docstring, stripped. (A map loaded from the cache keeps only the first
-        paragraph, so the rest is read from the file the first time it is asked for.)"""
+        """The whole docstring, stripped. (The cache keeps only the first paragraph: a map
+        loaded from it, or rebuilt from it where only some files changed, reads the rest
+        from the file the first time it is asked for.)"""
         if self._map is None:
             return str(self._header[4]).strip()
         rmap, rev = self._map, self.revision
         text = rmap._longdoc.get(rev)
         if text is None:
-            if rmap._blobs is None:  # built from the files: all of it is here
-                return rmap._doc[rev]
             path = self.path
             whole = read_header(path).docstring.strip() if path is not None else ""
             text = rmap._longdoc[rev] = whole
