@@ -89,6 +89,10 @@ class DefaultImpl:
     """Whether the dialect's compiler renders a plain column's specification without its
     Table (SQL Server's refuses; an unknown dialect might). Where it does, ``add_column``
     skips the stub Table for a plain column (:func:`is_plain_column`)."""
+    alter_type_first: ClassVar[bool] = False
+    """Whether ``alter_column`` changes the type before nullability and default (PostgreSQL,
+    as Alembic orders it there: a new default, ``server_default="1"`` with ``type_=Integer``,
+    must fit the new type, not the old)."""
     inline_add_column_checks: ClassVar[bool] = False
     """Whether ``ADD COLUMN`` declares the column's CHECK constraints inline (SQLite, which
     has no ``ADD CONSTRAINT``); elsewhere they follow as ``ALTER TABLE ... ADD CONSTRAINT``."""
@@ -482,12 +486,15 @@ class DefaultImpl:
         out: list[ClauseElement] = []
         ex = self.existing(op)
         t, c, s = op.table_name, op.column_name, op.schema
+        type_change = [self.column_type_element(op, ex)] if op.modify_type is not None else []
+        if self.alter_type_first:
+            out += type_change
         if op.modify_nullable is not None:
             out.append(elements.ColumnNullable(t, c, op.modify_nullable, s, **ex))
         if op.modify_server_default is not False:
             out.append(elements.ColumnDefault(t, c, op.modify_server_default, s, **ex))
-        if op.modify_type is not None:
-            out.append(self.column_type_element(op, ex))
+        if not self.alter_type_first:
+            out += type_change
         if op.modify_comment is not False and self.dialect.supports_comments:
             out.append(elements.ColumnComment(t, c, op.modify_comment, s, **ex))
         if op.modify_name is not None:

@@ -47,6 +47,7 @@ class PostgresqlImpl(DefaultImpl):
     __dialect__ = "postgresql"
     transactional_ddl = True
     detached_column_ddl = True
+    alter_type_first = True
     type_synonyms = {
         **COMMON_TYPE_SYNONYMS,
         "FLOAT": "DOUBLE",
