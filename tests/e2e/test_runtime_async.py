@@ -121,6 +121,7 @@ def test_async_env_offline_writes_the_range(engine: sa.Engine, tmp_path: Path) -
     transactional = engine.dialect.name != "mariadb"
     expected = (
         ("BEGIN;\n\n" if transactional else "")
+        + "-- Running upgrade r2 -> r3\n\n"
         + "ALTER TABLE t_items ADD COLUMN email VARCHAR(100);\n\n"
         + "UPDATE mig_version SET version_num='r3' WHERE mig_version.version_num = 'r2';\n\n"
         + insert_history(engine.dialect.name, "r3", script_of(location / "versions", "r3"))

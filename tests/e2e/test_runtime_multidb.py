@@ -155,9 +155,11 @@ def expected_sql(eng: sa.Engine, table: str, note: bool, versions: Path) -> str:
         + "CREATE TABLE mig_version (\n    version_num VARCHAR(32) NOT NULL, \n"
         "    CONSTRAINT mig_version_pkc PRIMARY KEY (version_num)\n);\n\n"
         + create_history(dialect)
+        + "-- Running upgrade  -> r1\n\n"
         + f"CREATE TABLE {table} (\n    {ID_COLUMN[dialect]}, \n    PRIMARY KEY (id)\n);\n\n"
         "INSERT INTO mig_version (version_num) VALUES ('r1');\n\n"
         + insert_history(dialect, "r1", script_of(versions, "r1"))
+        + "-- Running upgrade r1 -> r2\n\n"
         + (f"ALTER TABLE {table} ADD COLUMN note VARCHAR(20);\n\n" if note else "")
         + "UPDATE mig_version SET version_num='r2' WHERE mig_version.version_num = 'r1';\n\n"
         + insert_history(dialect, "r2", script_of(versions, "r2"))

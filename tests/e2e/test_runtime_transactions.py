@@ -215,6 +215,7 @@ def test_autocommit_block_offline_on_postgresql(tmp_path: Path) -> None:
     versions = location / "versions"
     assert buffer.getvalue() == (
         "BEGIN;\n\n"
+        "-- Running upgrade r1 -> r2\n\n"
         "COMMIT;\n\n"
         "CREATE INDEX CONCURRENTLY ix_big_v ON t_big (v);\n\n"
         "BEGIN;\n\n"
@@ -222,6 +223,7 @@ def test_autocommit_block_offline_on_postgresql(tmp_path: Path) -> None:
         + insert_history("postgresql", "r2", script_of(versions, "r2"))
         + "COMMIT;\n\n"
         "BEGIN;\n\n"
+        "-- Running upgrade r2 -> r3\n\n"
         "CREATE TABLE t_after (\n    id INTEGER\n);\n\n"
         "UPDATE mig_version SET version_num='r3' WHERE mig_version.version_num = 'r2';\n\n"
         + insert_history("postgresql", "r3", script_of(versions, "r3"))

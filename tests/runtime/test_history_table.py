@@ -222,6 +222,7 @@ def test_offline_sql_has_the_table_and_a_row_per_step(tmp_path: Path) -> None:
         "    checksum VARCHAR(80), \n    applied_at TIMESTAMP WITHOUT TIME ZONE NOT NULL, \n"
         "    duration_ms INTEGER, \n    applied_by VARCHAR(255), \n"
         "    mig_version VARCHAR(32), \n    PRIMARY KEY (id)\n);\n\n"
+        "-- Running upgrade  -> r1\n\n"
         "CREATE TABLE t (id INTEGER);\n\n"
         "INSERT INTO mig_version (version_num) VALUES ('r1');\n\n"
         "INSERT INTO mig_version_history (revision, direction, checksum, applied_at, "

@@ -21,6 +21,7 @@ def chain() -> Chain:
 
 
 EXPECTED = (
+    "-- Running upgrade r0 -> r1\n\n"
     "INSERT INTO notes (body) VALUES ('café ☕');\n\n"
     "UPDATE mig_version SET version_num='r1' WHERE mig_version.version_num = 'r0';\n\n"
     "INSERT INTO mig_version_history (revision, direction, checksum, applied_at, duration_ms, "

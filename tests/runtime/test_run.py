@@ -116,7 +116,9 @@ def test_offline_sql_for_postgresql() -> None:
         with context.begin_transaction():
             context.run_migrations()
     sql = buffer.getvalue()
-    statements = [s.strip() for s in sql.split(";") if s.strip()]
+    assert "-- Running upgrade  -> r1\n\n" in sql and "-- Running upgrade r1 -> r2\n\n" in sql
+    code = "\n".join(line for line in sql.splitlines() if not line.startswith("-- "))
+    statements = [s.strip() for s in code.split(";") if s.strip()]
     assert statements[0] == "BEGIN"
     assert statements[1].startswith("CREATE TABLE mig_version")
     assert "INSERT INTO mig_version (version_num) VALUES ('r1')" in statements

@@ -4,7 +4,8 @@ What differs from the default:
 - DDL is transactional: a failed migration step leaves nothing behind.
 - ``alter_column(type_=..., postgresql_using="expr")`` adds ``USING expr`` to the type change.
 - A native ENUM used by ``create_table`` / ``add_column`` is created first
-  (``CREATE TYPE``); online it is skipped when the type already exists.
+  (``CREATE TYPE``); online it is skipped when the type already exists, offline when this
+  run's SQL has already created it.
 - ``create_exclude_constraint`` renders ``EXCLUDE USING <method> (...)``.
 - Server defaults are compared without PostgreSQL's ``::type`` casts.
 """
@@ -57,6 +58,11 @@ class PostgresqlImpl(DefaultImpl):
 
     def __init__(self, dialect: Any, connection: Any = None, **kw: Any) -> None:
         super().__init__(dialect, connection, **kw)
+        self._offline_types: set[tuple[str | None, str]] = set()
+        """Offline: the ENUM types this run's script has created, as (schema, name). The
+        script cannot ask the catalog, and a second CREATE TYPE would stop psql, so each
+        type is created once per run (per Impl): two columns of one table, or a later
+        step's table, using a type already written get no second CREATE TYPE."""
         if connection is None and hasattr(dialect, "_backslash_escapes"):
             # Offline there is no server to ask: assume standard_conforming_strings=on, the
             # default since PostgreSQL 9.1, so a backslash in a literal stays one backslash
@@ -84,7 +90,12 @@ class PostgresqlImpl(DefaultImpl):
             if not isinstance(type_, pg.ENUM) or not type_.create_type or not type_.name:
                 continue
             enum_schema = type_.schema or schema
-            if not self.as_sql and self.connection is not None:
+            if self.as_sql:
+                written = (type_.schema, type_.name)  # what CREATE TYPE names
+                if written in self._offline_types:
+                    continue
+                self._offline_types.add(written)
+            elif self.connection is not None:
                 if self.dialect.has_type(self.connection, type_.name, schema=enum_schema):
                     continue
             self.execute(pg.CreateEnumType(type_))

@@ -138,8 +138,21 @@ class Operations:
         """The MigrationContext this op API is bound to."""
         return self.migration_context
 
+    @property
+    def impl(self) -> Any:
+        """The DDL implementation of the bound context (None when it has none, e.g. recording).
+
+        Scripts written for Alembic read ``op.impl`` (``op.impl.dialect``,
+        ``op.impl.static_output(...)``); it is the context's, never one of this package's.
+        """
+        return getattr(self.migration_context, "impl", None)
+
     def get_bind(self) -> Connection:
-        """The database connection of the running migration."""
+        """The database connection of the running migration.
+
+        Offline (``--sql``) mig-runtime hands out a connection that writes the statements
+        run through it to the SQL output and refuses to return rows.
+        """
         bind = getattr(self.migration_context, "bind", None)
         if bind is None:
             raise NoDatabaseError(
@@ -157,6 +170,11 @@ class Operations:
         async template does: the sync connection is turned back into its AsyncConnection
         and the coroutine is awaited on the running event loop.
         """
+        if getattr(self.migration_context, "as_sql", False):
+            raise NoDatabaseError(
+                "op.get_bind(): op.run_async() needs a database connection, which offline "
+                "(--sql) mode does not have"
+            )
         bind = self.get_bind()
         if not bind.dialect.is_async:
             raise NoDatabaseError(

@@ -9,6 +9,7 @@ from mig.runtime.environment import EnvironmentContext, EnvironmentProxy, curren
 from mig.runtime.errors import ConfigurationError, MigRuntimeError, StepFailed
 from mig.runtime.lock import LockTimeout, MigrationLock
 from mig.runtime.migration import MigrationContext
+from mig.runtime.offline_bind import OfflineConnection, OfflineModeError
 from mig.runtime.protocol import ScriptSource, Step
 from mig.runtime.steps import MigrationInfo, StampStep, plan_stamp
 from mig.runtime.version_table import VersionTable, VersionTableConflict
@@ -25,6 +26,8 @@ __all__ = [
     "MigrationContext",
     "MigrationInfo",
     "MigrationLock",
+    "OfflineConnection",
+    "OfflineModeError",
     "ScriptSource",
     "StampStep",
     "Step",

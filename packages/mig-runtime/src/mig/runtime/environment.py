@@ -9,6 +9,7 @@ migrations run from several threads or tasks never see each other's.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
@@ -18,6 +19,7 @@ from sqlalchemy.engine import Connection
 
 from mig.runtime.errors import ConfigurationError, MigRuntimeError
 from mig.runtime.migration import MigrationContext
+from mig.runtime.offline_bind import OfflineConnection
 
 _active: ContextVar[EnvironmentContext | None] = ContextVar("mig_environment", default=None)
 
@@ -89,7 +91,7 @@ class EnvironmentContext:
         sqlalchemy_module_prefix: str = "sa.",
         user_module_prefix: str | None = None,
         on_version_apply: Callable[..., None] | Sequence[Callable[..., None]] | None = None,
-        version_table: str = "mig_version",
+        version_table: str | None = None,  # None: the command's default, else mig_version
         version_table_schema: str | None = None,
         version_table_pk: bool = True,
         history_table: str | bool | None = None,
@@ -164,17 +166,62 @@ class EnvironmentContext:
             )
         return self._migration_context
 
-    def get_bind(self) -> Connection | None:
+    def requires_connection(self) -> bool:
+        """Whether env.py must connect (False offline, where a URL is enough)."""
+        return not self.is_offline_mode()
+
+    def get_bind(self) -> Connection | OfflineConnection | None:
+        """The connection; offline, one that writes what it runs (see ``offline_bind.py``)."""
         return self.get_context().bind
+
+    def get_impl(self) -> Any:
+        """The DDL implementation (mig.ddl) of the configured context."""
+        return self.get_context().impl
 
     def get_tag_argument(self) -> str | None:
         return self.context_opts.get("tag")
 
-    def get_starting_revision_argument(self) -> Any:
-        return self.context_opts.get("starting_rev")
+    def get_head_revision(self) -> str | None:
+        """The one head revision of the scripts (an error naming them if there are several)."""
+        return self._revision_number("head")
 
-    def get_revision_argument(self) -> Any:
-        return self.context_opts.get("destination_rev")
+    def get_head_revisions(self) -> str | tuple[str, ...] | None:
+        """Every head revision of the scripts, as a tuple (None when there are no scripts)."""
+        return self._revision_number("heads", as_tuple=True)
+
+    def get_starting_revision_argument(self) -> str | tuple[str, ...] | None:
+        """The START of an offline ``START:END`` run, as revision id(s); None without one."""
+        start = None
+        if self._migration_context is not None:
+            start = self._migration_context.opts.get("starting_rev")
+        if start is None:
+            start = self.context_opts.get("starting_rev")
+        return self._revision_number(start)
+
+    def get_revision_argument(self) -> str | tuple[str, ...] | None:
+        """The destination the command was given, resolved: ``head`` gives its id, ``base``
+        None. A relative spec (``+1``, ``-2``) counts from the database and is returned as
+        the command gave it."""
+        return self._revision_number(self.context_opts.get("destination_rev"), relative_ok=True)
+
+    def _revision_number(
+        self, spec: Any, *, as_tuple: bool = False, relative_ok: bool = False
+    ) -> str | tuple[str, ...] | None:
+        """``spec`` resolved by the script source: None for base, an id, or several ids."""
+        if spec is None:
+            return None
+        resolve = getattr(self.script, "resolve", None)
+        if isinstance(spec, tuple | list):
+            ids: tuple[str, ...] = tuple(spec)
+        elif resolve is None:
+            return spec
+        elif relative_ok and _is_relative(spec):
+            return spec
+        else:
+            ids = tuple(r for part in str(spec).split(",") for r in resolve(part.strip()))
+        if not ids:
+            return None
+        return ids if as_tuple or len(ids) > 1 else ids[0]
 
     def get_x_argument(self, as_dictionary: bool = False) -> list[str] | dict[str, str]:
         """The ``-x key=value`` arguments of the command line."""
@@ -204,6 +251,11 @@ class EnvironmentContext:
 
     def static_output(self, text: str) -> None:
         self.get_context().impl.static_output(text)
+
+
+def _is_relative(spec: str) -> bool:
+    """``+1``, ``-2``, ``lbl@+1``, ``head-1``: counted from the database's rows."""
+    return re.fullmatch(r"\w*[+-]\d+", spec.rpartition("@")[2]) is not None
 
 
 def current_environment() -> EnvironmentContext:

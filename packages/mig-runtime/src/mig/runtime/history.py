@@ -26,6 +26,7 @@ from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.sql.elements import ClauseElement
 
 from mig.runtime._version import __version__
+from mig.runtime.pipeline import queued_step, step_failed
 from mig.runtime.version_table import OwnTable
 
 CHECKSUM_PREFIX = "sha256:"
@@ -154,13 +155,21 @@ class HistoryTable(OwnTable):
         )
 
     def current_user(self, connection: Connection) -> str | None:
-        """The database user the rows of this connection are recorded as."""
+        """The database user the rows of this connection are recorded as.
+
+        A database that cannot say gives None. The lookup may also be the first statement
+        to wait for a step's pipelined DDL (``pipeline.py``): an error of that step is the
+        step's failure, not an unknown user, and is raised as such.
+        """
         expression = user_expression(connection.dialect)
         if isinstance(expression, sa.sql.elements.BindParameter):
             return expression.value  # known without asking (SQLite: the OS user)
         try:
             return connection.execute(sa.select(expression)).scalar()
-        except sa.exc.DBAPIError:
+        except sa.exc.DBAPIError as exc:
+            step = queued_step(exc)
+            if step is not None:
+                raise step_failed(exc, *step) from exc
             return None
 
     def insert_rows(self, connection: Connection, rows: Iterable[Mapping[str, Any]]) -> None:

@@ -22,11 +22,12 @@ from mig.ops import Operations
 from mig.runtime.errors import ConfigurationError, StepFailed
 from mig.runtime.history import HistoryTable, history_row, step_checksum
 from mig.runtime.lock import DEFAULT_TIMEOUT, MigrationLock, lock_name
+from mig.runtime.offline_bind import OfflineConnection
 from mig.runtime.output import text_output
 from mig.runtime.pipeline import StatementPipeline, step_failed
 from mig.runtime.protocol import Step
 from mig.runtime.recorder import VersionRecorder
-from mig.runtime.steps import MigrationInfo, literal_stamp, plan_stamp, rows_for
+from mig.runtime.steps import MigrationInfo, literal_stamp, plan_stamp, rows_for, step_log
 from mig.runtime.version_table import VersionTable
 
 log = logging.getLogger("mig.runtime.migration")
@@ -46,6 +47,20 @@ def _offline_dialect(url: sa.URL, dialect_opts: Mapping[str, Any] | None) -> sa.
     return url.get_dialect()(**opts)
 
 
+def _version_info(value: Any) -> tuple[int, ...]:
+    """The ``server_version_info`` option: a tuple of ints such as ``(16, 2)``."""
+    if isinstance(value, tuple | list) and value and all(isinstance(v, int) for v in value):
+        return tuple(value)
+    raise ConfigurationError(
+        f"configure(server_version_info={value!r}): give the version as numbers, e.g. (16, 2)"
+    )
+
+
+def _is_script_source(obj: Any) -> bool:
+    """Whether ``obj`` can resolve specs and plan (a ScriptDirectory), not revision ids."""
+    return callable(getattr(obj, "resolve", None)) and callable(getattr(obj, "plan_upgrade", None))
+
+
 class MigrationContext:
     """Runs steps against one database connection, or writes them as SQL (``as_sql``)."""
 
@@ -55,9 +70,10 @@ class MigrationContext:
         connection: Connection | None,
         opts: Mapping[str, Any],
         environment_context: Any = None,
+        url: sa.URL | None = None,
     ) -> None:
         self.dialect = dialect
-        self.connection = connection
+        self.connection: Connection | OfflineConnection | None = connection
         self.opts = dict(opts)
         self.environment_context = environment_context
         self.as_sql: bool = bool(self.opts.get("as_sql", False))
@@ -70,6 +86,9 @@ class MigrationContext:
             if self.as_sql
             else self.opts.get("output_buffer")
         )
+        if self.as_sql and self.opts.get("server_version_info") is not None:
+            # offline there is no server to ask: scripts testing the version see this one
+            dialect.server_version_info = _version_info(self.opts["server_version_info"])
         self.impl = get_impl(
             dialect,
             connection,
@@ -78,7 +97,12 @@ class MigrationContext:
             literal_binds=bool(self.opts.get("literal_binds", False)),
             context_opts=self.opts,
         )
-        self.version_table = VersionTable(
+        if self.as_sql:
+            # what op.get_bind() hands scripts offline: statements through it are written
+            self.connection = OfflineConnection(
+                dialect, self.execute, url or sa.engine.make_url(f"{dialect.name}://")
+            )
+        self._version_table = VersionTable(
             name=self.opts.get("version_table") or "mig_version",
             schema=self.opts.get("version_table_schema"),
             primary_key=bool(self.opts.get("version_table_pk", True)),
@@ -104,12 +128,12 @@ class MigrationContext:
         if name is False:
             return None
         if name is None or name is True:
-            name = f"{self.version_table.name}_history"
+            name = f"{self._version_table.name}_history"
         if not isinstance(name, str) or not name:
             raise ConfigurationError(
                 f"configure(history_table={name!r}): give a table name, or False for none"
             )
-        return HistoryTable(name=name, schema=self.version_table.schema)
+        return HistoryTable(name=name, schema=self._version_table.schema)
 
     @classmethod
     def configure(
@@ -122,6 +146,7 @@ class MigrationContext:
         opts: Mapping[str, Any] | None = None,
     ) -> MigrationContext:
         """Build a context from a connection (online), or a URL or dialect name (offline)."""
+        offline_url: sa.URL | None = None
         if connection is not None:
             if isinstance(connection, sa.Engine):
                 raise ConfigurationError(
@@ -130,17 +155,20 @@ class MigrationContext:
                 )
             dialect = connection.dialect
         elif url is not None:
-            dialect = _offline_dialect(sa.engine.make_url(url), dialect_opts)
+            offline_url = sa.engine.make_url(url)
+            dialect = _offline_dialect(offline_url, dialect_opts)
         elif dialect_name is not None:
-            dialect = _offline_dialect(sa.engine.make_url(f"{dialect_name}://"), dialect_opts)
+            offline_url = sa.engine.make_url(f"{dialect_name}://")
+            dialect = _offline_dialect(offline_url, dialect_opts)
         else:
             raise ConfigurationError("configure() needs a connection, a url or a dialect_name")
-        return cls(dialect, connection, opts or {}, environment_context)
+        return cls(dialect, connection, opts or {}, environment_context, url=offline_url)
 
     # -- what env.py and scripts reach ---------------------------------------------------
 
     @property
-    def bind(self) -> Connection | None:
+    def bind(self) -> Connection | OfflineConnection | None:
+        """The connection; offline, an :class:`OfflineConnection` that writes what it runs."""
         return self.connection
 
     @property
@@ -150,6 +178,34 @@ class MigrationContext:
     @property
     def script(self) -> Any:
         return getattr(self.environment_context, "script", None)
+
+    @property
+    def version_table(self) -> str:
+        """The version table's name, as scripts written for Alembic read it (the table
+        object itself is :attr:`version_table_object`)."""
+        return self._version_table.name
+
+    @property
+    def version_table_object(self) -> VersionTable:
+        """mig's VersionTable: its schema, the rows' statements, ``heads(connection)``."""
+        return self._version_table
+
+    @property
+    def version_table_schema(self) -> str | None:
+        return self._version_table.schema
+
+    @property
+    def transactional_ddl(self) -> bool | None:
+        """The ``transactional_ddl`` option as configured (None: the dialect's own).
+
+        What the run really does is ``impl.transactional_ddl``.
+        """
+        value = self.opts.get("transactional_ddl")
+        return None if value is None else bool(value)
+
+    @property
+    def on_version_apply_callbacks(self) -> tuple[Callable[..., None], ...]:
+        return tuple(self._on_version_apply)
 
     def execute(
         self, sql: str | sa.sql.ClauseElement, execution_options: Mapping[str, Any] | None = None
@@ -166,7 +222,7 @@ class MigrationContext:
             return tuple(start) if isinstance(start, tuple | list) else tuple(str(start).split(","))
         assert self.connection is not None
         self._versions.flush()  # what the run has applied so far, as the table must say
-        return self.version_table.heads(self.connection)
+        return self._version_table.heads(self.connection)
 
     def get_current_revision(self) -> str | None:
         heads = self.get_current_heads()
@@ -344,7 +400,7 @@ class MigrationContext:
         assert connection is not None
         # GET_LOCK (MySQL) and advisory keys are not per file: name the database too
         database = None if connection.dialect.name == "sqlite" else connection.engine.url.database
-        name = lock_name(self.version_table.name, self.version_table.schema, database)
+        name = lock_name(self._version_table.name, self._version_table.schema, database)
         lock = MigrationLock.for_connection(connection, name)
         lock.acquire(float(self.opts.get("migration_lock_timeout", DEFAULT_TIMEOUT)), self._notify)
         try:
@@ -441,6 +497,8 @@ class MigrationContext:
             verb = "upgrade" if step.direction == "up" else "downgrade"
             log.info("Running %s %s", "stamp" if is_stamp else verb, step)
         with self.begin_transaction(_per_migration=True):
+            if self.as_sql:
+                self.impl.static_output(f"-- Running {step_log(step, self.script)}")
             started = time.perf_counter()
             if not is_stamp:
                 with self._operations.activate():
@@ -455,7 +513,7 @@ class MigrationContext:
             else:
                 self._versions.flush()
                 if getattr(step, "purge", False):
-                    self.impl.execute(self.version_table.table.delete())
+                    self.impl.execute(self._version_table.table.delete())
             self._versions.record(
                 step.heads_before,
                 step.heads_after,
@@ -499,25 +557,31 @@ class MigrationContext:
         self, before: frozenset[str] | tuple[str, ...], after: frozenset[str] | tuple[str, ...]
     ) -> None:
         if self.as_sql:
-            for statement in self.version_table.change_statements(before, after):
+            for statement in self._version_table.change_statements(before, after):
                 self.impl.execute(statement)
         else:
             assert self.connection is not None
-            self.version_table.apply(self.connection, before, after)
+            self._version_table.apply(self.connection, before, after)
 
     def _ensure_version_table(self) -> None:
         if self.as_sql:
             if self.opts.get("starting_rev") is None:
-                self.impl.execute(self.version_table.create_statement())
+                self.impl.execute(self._version_table.create_statement())
                 if self.history_table is not None:
                     self.impl.execute(self.history_table.create_statement())
         else:
             assert self.connection is not None
-            self.version_table.ensure(self.connection)
+            self._version_table.ensure(self.connection)
             if self.history_table is not None:
                 self.history_table.ensure(self.connection)
 
-    def stamp(self, revisions: str | Sequence[str] | None, *, purge: bool = False) -> None:
+    def stamp(
+        self,
+        revisions: Any,
+        revision: str | Sequence[str] | None = None,
+        *,
+        purge: bool = False,
+    ) -> None:
         """Write ``revisions`` to the version table without running any migration.
 
         With a script source (the command's ScriptDirectory), each entry is a spec
@@ -526,11 +590,14 @@ class MigrationContext:
         does (see :func:`mig.runtime.steps.plan_stamp`). Without one, the entries are
         revision ids and become the rows. ``purge`` empties the table first, whatever it
         held (even revisions no script declares).
+
+        Alembic's form ``stamp(script_directory, revision)`` is accepted too: the script
+        source given first is used to resolve ``revision``.
         """
         source = self.script
-        if callable(getattr(source, "resolve", None)) and callable(
-            getattr(source, "plan_upgrade", None)
-        ):
+        if _is_script_source(revisions):
+            source, revisions = revisions, revision
+        if _is_script_source(source):
 
             def plan(heads: tuple[str, ...], ctx: MigrationContext) -> Sequence[Step]:
                 return plan_stamp(source, heads, revisions, purge=purge)

@@ -19,6 +19,15 @@ later step runs. Every queued statement is remembered with its cursor and the st
 sent it; the failing one is the first whose cursor got no result, and
 :class:`~mig.runtime.errors.StepFailed` names that step and that statement, exactly as it
 would without the pipeline. Turn it off with ``context.configure(ddl_pipeline=False)``.
+
+A failure is reported once by the server but it dooms the whole transaction: PostgreSQL
+refuses every later statement with ``InFailedSqlTransaction``, which names neither the step
+nor the reason. Code that catches the first report (a script's ``except DBAPIError`` in a
+later step, a lookup that treats an error as "unknown") must not turn the run's real error
+into that echo, so the pipeline remembers its failure until the transaction rolls back:
+every later statement on the connection, and every later drain (the end of the run, before
+callbacks, before an autocommit block), raises the same tagged error again instead of
+sending anything.
 """
 
 from __future__ import annotations
@@ -94,6 +103,8 @@ class StatementPipeline:
         self._listening = False
         # open savepoints and autocommit blocks: while any is, statements go one by one
         self._unqueued_blocks = 0
+        # the tagged error a drain raised: the transaction is doomed until it rolls back
+        self._failed: BaseException | None = None
 
     @classmethod
     def for_connection(cls, connection: Connection) -> StatementPipeline | None:
@@ -129,8 +140,11 @@ class StatementPipeline:
 
         A failed one raises SQLAlchemy's wrapped DBAPI error for it (the type a script would
         have seen without the pipeline), carrying ``mig_step``: the (revision, direction)
-        that sent it, which :func:`step_failed` turns into the run's error.
+        that sent it, which :func:`step_failed` turns into the run's error. Once one has
+        been raised, every later call raises it again (see the module docstring).
         """
+        if self._failed is not None:
+            raise self._failed
         opened, self._open = self._open, None
         if opened is None:
             return
@@ -138,7 +152,8 @@ class StatementPipeline:
         try:
             opened.__exit__(None, None, None)
         except self._dbapi_error() as exc:
-            raise self._failure(queued, exc) from None
+            self._failed = self._failure(queued, exc)
+            raise self._failed from None
 
     @contextmanager
     def one_by_one(self) -> Iterator[None]:
@@ -163,6 +178,8 @@ class StatementPipeline:
         error can surface from a later step's statement, wrapped by SQLAlchemy with the wrong
         statement: the culprit is the first queued statement without a reply.
         """
+        if self._failed is not None:
+            return self._failed  # whatever a later statement raised, this is its cause
         if getattr(exc, "mig_step", None) is not None or not self._queued:
             return exc
         orig = getattr(exc, "orig", exc)
@@ -189,6 +206,8 @@ class StatementPipeline:
         context: Any,
         executemany: bool,
     ) -> None:
+        if self._failed is not None:
+            raise self._failed  # the server would answer InFailedSqlTransaction: say why
         if not self._unqueued_blocks and getattr(context, "isddl", False):
             if self._open is None:
                 opened = self._driver.open(self._raw)
@@ -214,10 +233,12 @@ class StatementPipeline:
         self._leave_unqueued()
 
     def _discard(self) -> None:
+        self._failed = None  # the doomed transaction is ending: its error was reported
         try:
             self.sync()
         except sa.exc.DBAPIError:
             pass  # the transaction is being rolled back: its errors are already reported
+        self._failed = None
 
     def _dbapi_error(self) -> type[BaseException]:
         return self.connection.dialect.loaded_dbapi.Error
@@ -235,7 +256,16 @@ class StatementPipeline:
         return wrapped
 
 
+def queued_step(exc: BaseException) -> tuple[str, str] | None:
+    """The (revision, direction) whose queued statement ``exc`` reports; None if not one.
+
+    Code outside a step that may see such an error (the history table's user lookup) uses
+    it to tell the pipeline's failure, which belongs to a step, from its own.
+    """
+    return getattr(exc, "mig_step", None)
+
+
 def step_failed(exc: BaseException, revision: str, direction: str) -> StepFailed:
     """The run's error for ``exc``: for the step that sent the failing statement, if known."""
-    revision, direction = getattr(exc, "mig_step", None) or (revision, direction)
+    revision, direction = queued_step(exc) or (revision, direction)
     return StepFailed(revision, direction, exc)

@@ -191,7 +191,7 @@ class _Run:
         history = getattr(ctx, "history_table", None)
         return take_snapshot(
             ctx.bind,
-            version_table=ctx.version_table.name,
+            version_table=ctx.version_table,
             exclude=() if history is None else (history.name,),
         )
 
