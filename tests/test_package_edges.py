@@ -33,7 +33,7 @@ ALLOWED_THIRD_PARTY: dict[str, set[str]] = {
     "scripts": {"mako"},
     "runtime": {"sqlalchemy"},
     "autogen": {"sqlalchemy"},
-    "cli": {"click", "sqlalchemy", "mako"},
+    "cli": {"click", "sqlalchemy", "mako", "libcst"},
 }
 # modules that only a third-party tool loads (through its entry point) may import that tool:
 # mig-cli's pytest plugin is imported by pytest itself, never by mig.

@@ -37,6 +37,8 @@ THIRD_PARTY = {
 }
 THIRD_PARTY["ddl"] = THIRD_PARTY["runtime"] = THIRD_PARTY["autogen"] = THIRD_PARTY["ops"]
 THIRD_PARTY["cli"] = THIRD_PARTY["ops"] | THIRD_PARTY["scripts"] | {"click", "colorama"}
+# libcst (mig adopt) and the YAML package it needs (pyyaml-ft on Python 3.13)
+THIRD_PARTY["cli"] |= {"libcst", "pyyaml", "pyyaml-ft"}
 INSTALLER = {"pip", "setuptools", "wheel"}
 
 

@@ -183,3 +183,32 @@ def test_cmd_opts_x_arguments(tmp_path: Path) -> None:
 )
 def test_passwords_are_masked(text: str, masked: str) -> None:
     assert mask_passwords(text) == masked
+
+
+@pytest.mark.parametrize(
+    ("lines", "defaults"),
+    [
+        ("", {}),
+        (
+            "version_table = alembic_version\nversion_table_schema = app\n",
+            {"version_table": "alembic_version", "version_table_schema": "app"},
+        ),
+        ("history_table = false\n", {"history_table": False}),
+        ("history_table = true\n", {}),
+        ("history_table = audit_steps\n", {"history_table": "audit_steps"}),
+    ],
+)
+def test_table_keys_are_configure_defaults(tmp_path: Path, lines: str, defaults) -> None:
+    """What ``mig adopt`` writes (``version_table = alembic_version``) reaches the run."""
+    (tmp_path / "mig.ini").write_text("[mig]\nscript_location = m\n" + lines)
+    assert Config(str(tmp_path / "mig.ini")).environment_defaults() == defaults
+
+
+def test_prepend_sys_path_follows_path_separator(tmp_path: Path) -> None:
+    from mig.cli.command._env import _sys_path_entries
+
+    (tmp_path / "mig.ini").write_text(
+        "[mig]\nscript_location = m\npath_separator = os\nprepend_sys_path = .:src lib\n"
+    )
+    entries = _sys_path_entries(Config(str(tmp_path / "mig.ini")))
+    assert entries == [str(tmp_path), str(tmp_path / "src lib")]

@@ -129,3 +129,11 @@ def test_help_and_version() -> None:
         assert name in out
     version = subprocess.run([MIG, "--version"], capture_output=True, text=True, check=True)
     assert version.stdout.startswith("mig, version ")
+
+
+def test_autogenerate_without_target_metadata_says_what_to_set(sqlite_project: Project) -> None:
+    """``mig init`` leaves ``target_metadata = None``, as Alembic's does."""
+    sqlite_project.mig("upgrade", "head")
+    result = sqlite_project.mig("revision", "--autogenerate", "-m", "x", code=2)
+    line = _one_line(result.err)
+    assert line.startswith("mig: error: ") and "target_metadata" in line

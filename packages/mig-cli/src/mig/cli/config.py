@@ -9,6 +9,10 @@ exist the ini file wins key by key, so a deploy can override what the repository
 Config is also a Python API: a framework can build one in code, ``set_main_option`` the URL,
 put live objects in ``attributes`` (a connection, say) for env.py to pick up, and call
 ``mig.cli.command.upgrade(config, "head")``.
+
+An Alembic project's own files are read too (:class:`AlembicConfig`): ``[alembic]`` in
+alembic.ini, ``[tool.alembic]`` in pyproject.toml, with Alembic's rules where they differ
+from mig's, so a team can run mig on a project without converting its config first.
 """
 
 from __future__ import annotations
@@ -20,15 +24,21 @@ import tomllib
 from argparse import Namespace
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, ClassVar, TextIO
 
 from mig.cli.errors import ConfigFileError
 
 #: environment variable naming the config file when ``-c`` is not given
 CONFIG_ENV_VAR = "MIG_CONFIG"
+#: Alembic's variable for the same, read after ``$MIG_CONFIG`` (CI set up for Alembic keeps working)
+ALEMBIC_CONFIG_ENV_VAR = "ALEMBIC_CONFIG"
 DEFAULT_INI = "mig.ini"
 DEFAULT_SECTION = "mig"
 PYPROJECT = "pyproject.toml"
+ALEMBIC_INI = "alembic.ini"
+ALEMBIC_SECTION = "alembic"
+#: the version table mig keeps for an Alembic project: Alembic's own, so neither re-stamps
+ALEMBIC_VERSION_TABLE = "alembic_version"
 
 #: pyproject list values joined into the one string an ini file would hold
 _LIST_JOINERS: dict[str, str] = {
@@ -44,6 +54,9 @@ class Config:
     ``[tool.mig]`` table is read (None: none). ``cmd_opts`` holds the parsed command line
     (``-x`` values among them), ``attributes`` whatever code wants to hand to env.py.
     """
+
+    #: the pyproject.toml table read as the main section: ``[tool.<tool_table>]``
+    tool_table: ClassVar[str] = "mig"
 
     def __init__(
         self,
@@ -65,6 +78,8 @@ class Config:
         self._config_args = dict(config_args or {})
         self._ini = self._read_ini()
         self._toml_main, self._toml_sections = self._read_toml()
+        #: whether a main-table list was joined into one string (split again on newlines)
+        self._joined_lists = any(k in self._toml_main for k in _LIST_JOINERS)
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -111,11 +126,13 @@ class Config:
             raise ConfigFileError(f"no file {self.toml_file_name}") from None
         except tomllib.TOMLDecodeError as exc:
             raise ConfigFileError(f"{self.toml_file_name}: not valid TOML: {exc}") from None
-        table = data.get("tool", {}).get("mig")
+        table = data.get("tool", {}).get(self.tool_table)
         if table is None:
             return {}, {}
         if not isinstance(table, dict):
-            raise ConfigFileError(f"{self.toml_file_name}: [tool.mig] must be a table")
+            raise ConfigFileError(
+                f"{self.toml_file_name}: [tool.{self.tool_table}] must be a table"
+            )
         main: dict[str, str] = {}
         sections: dict[str, dict[str, str]] = {}
         for key, value in table.items():
@@ -129,7 +146,7 @@ class Config:
 
     def _flatten_hooks(self, value: Any) -> dict[str, str]:
         """``[[tool.mig.post_write_hooks]]`` tables as the flat section an ini file holds."""
-        where = f"{self.toml_file_name}: [[tool.mig.post_write_hooks]]"
+        where = f"{self.toml_file_name}: [[tool.{self.tool_table}.post_write_hooks]]"
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
             raise ConfigFileError(f"{where} must be an array of tables")
         flat: dict[str, str] = {}
@@ -148,17 +165,50 @@ class Config:
 
     def _toml_text(self, key: str, value: Any) -> str:
         if isinstance(value, bool):
-            text = "true" if value else "false"
-        elif isinstance(value, int | float | str):
-            text = str(value)
-        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
-            text = _LIST_JOINERS.get(key.rsplit(".", 1)[-1], "\n").join(value)
-        else:
-            raise ConfigFileError(
-                f"{self.toml_file_name}: [tool.mig] {key} must be a string, number, boolean "
-                f"or list of strings"
-            )
+            return "true" if value else "false"
+        if isinstance(value, int | float):
+            return str(value)
+        if isinstance(value, str):
+            return self._toml_string(key, value)
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            joiner = _LIST_JOINERS.get(key.rsplit(".", 1)[-1], "\n")
+            return joiner.join(self._toml_string(key, v) for v in value)
+        raise ConfigFileError(
+            f"{self.toml_file_name}: [tool.{self.tool_table}] {key} must be a string, number, "
+            f"boolean or list of strings"
+        )
+
+    def _toml_string(self, key: str, text: str) -> str:
+        """A ``[tool.mig]`` string: ``%(here)s`` is the folder, any other ``%`` is literal."""
         return text.replace("%(here)s", self.here)
+
+    def environment_defaults(self) -> dict[str, Any]:
+        """``context.configure()`` defaults the commands hand env.py, from the main section.
+
+        ``version_table``, ``version_table_schema`` and ``history_table`` (``false`` for
+        none, ``true`` for ``<version table>_history``, or a table name) may be set in the
+        config, so a project keeps its tables without editing env.py (``mig adopt`` writes
+        ``version_table = alembic_version`` there). Unset keys leave the runtime's defaults;
+        env.py's explicit arguments always win.
+        """
+        defaults: dict[str, Any] = {}
+        for key in ("version_table", "version_table_schema"):
+            value = (self.get_main_option(key) or "").strip()
+            if value:
+                defaults[key] = value
+        history = self._history_table_setting()
+        if history is not None:
+            defaults["history_table"] = history
+        return defaults
+
+    def _history_table_setting(self) -> str | bool | None:
+        """``history_table``: None when unset or true (the default name), False, or a name."""
+        value = (self.get_main_option("history_table") or "").strip()
+        if value.lower() in ("", "true", "yes", "on", "1"):
+            return None
+        if value.lower() in ("false", "no", "off", "0"):
+            return False
+        return value
 
     def get_main_option(self, name: str, default: str | None = None) -> str | None:
         """A key of the main section (ini first, then ``[tool.mig]``), interpolated."""
@@ -172,7 +222,7 @@ class Config:
             source = self._toml_sections.get(section, {})
         if name in source:
             return source[name]
-        if name == "version_path_separator" and "version_locations" in self._toml_main:
+        if name in ("path_separator", "version_path_separator") and self._joined_lists:
             return "newline"  # pyproject lists are joined with newlines
         return default
 
@@ -230,39 +280,160 @@ class Config:
         return f"Config({', '.join(files) or 'in memory'}, section={self.config_ini_section!r})"
 
 
+class AlembicConfig(Config):
+    """An Alembic project's config: ``[alembic]`` in alembic.ini, ``[tool.alembic]`` in pyproject.
+
+    It reads the files as Alembic does where Alembic's rules differ from mig's: the main
+    section is ``[alembic]``, and a ``[tool.alembic]`` string is %-formatted (``%(here)s``,
+    ``%%`` for a literal ``%``, as Alembic's pyproject template writes ``file_template``).
+    The arguments are Alembic's, in Alembic's order, so an env.py or a test that builds
+    ``Config("alembic.ini")`` itself gets what it expects. Runs it configures keep Alembic's
+    version table (see :meth:`environment_defaults`).
+    """
+
+    tool_table: ClassVar[str] = "alembic"
+
+    def __init__(
+        self,
+        file_: str | os.PathLike[str] | None = None,
+        ini_section: str = ALEMBIC_SECTION,
+        output_buffer: TextIO | None = None,
+        stdout: TextIO | None = None,
+        cmd_opts: Namespace | None = None,
+        config_args: Mapping[str, str] | None = None,
+        attributes: Mapping[str, Any] | None = None,
+        toml_file: str | os.PathLike[str] | None = None,
+    ) -> None:
+        #: where offline (``--sql``) output goes when env.py does not say (None: stdout)
+        self.output_buffer = output_buffer
+        super().__init__(
+            file_,
+            ini_section,
+            toml_file=toml_file,
+            cmd_opts=cmd_opts,
+            attributes=attributes,
+            stdout=stdout,
+            config_args=config_args,
+        )
+
+    def _toml_string(self, key: str, text: str) -> str:
+        args = {"here": self.here, **self._config_args}
+        try:
+            return text % args
+        except (KeyError, ValueError, TypeError) as exc:
+            raise ConfigFileError(
+                f"{self.toml_file_name}: [tool.alembic] {key}: bad %-interpolation ({exc!r}); "
+                f"write a literal % as %%"
+            ) from None
+
+    def environment_defaults(self) -> dict[str, Any]:
+        """Alembic's version table, and no history table unless the config names one.
+
+        The database stays as Alembic leaves it: ``alembic_version`` is read and written
+        as it is (no re-stamp when switching either way), and no table Alembic does not know
+        is added (Alembic's autogenerate would propose dropping it). ``history_table`` in
+        the main section turns mig's history table on: ``true`` for
+        ``alembic_version_history``, or a table name.
+        """
+        defaults = super().environment_defaults()
+        defaults.setdefault("version_table", ALEMBIC_VERSION_TABLE)
+        if not (self.get_main_option("history_table") or "").strip():
+            defaults["history_table"] = False
+        if self.output_buffer is not None:
+            defaults["output_buffer"] = self.output_buffer
+        return defaults
+
+    def __repr__(self) -> str:
+        return "Alembic" + super().__repr__()
+
+
 def find_config(
     config_file: str | None = None,
-    name: str = DEFAULT_SECTION,
+    name: str | None = None,
     cwd: str | os.PathLike[str] | None = None,
     **kw: Any,
 ) -> Config:
     """The project's Config, as the ``mig`` command finds it.
 
-    ``-c FILE`` (or ``$MIG_CONFIG``) names the file: an ``.toml`` file is read as
-    pyproject, anything else as ini. Without one, ``mig.ini`` in the current folder, and
-    ``pyproject.toml`` there if it has ``[tool.mig]``; both are read when both exist.
+    ``-c FILE`` (else ``$MIG_CONFIG``, else ``$ALEMBIC_CONFIG``) names the file: an
+    ``.toml`` file is read as pyproject, anything else as ini. Without one, ``mig.ini`` in
+    the current folder, and ``pyproject.toml`` there if it has ``[tool.mig]``; both are read
+    when both exist. With neither, an Alembic project's ``alembic.ini`` and/or
+    ``[tool.alembic]`` there. ``name`` is the main section (None: ``mig``, or ``alembic``
+    for an Alembic config).
     """
     base = Path(cwd) if cwd is not None else Path.cwd()
-    explicit = config_file or os.environ.get(CONFIG_ENV_VAR) or None
+    explicit = (
+        config_file
+        or os.environ.get(CONFIG_ENV_VAR)
+        or os.environ.get(ALEMBIC_CONFIG_ENV_VAR)
+        or None
+    )
     if explicit:
         path = Path(explicit)
         if not path.is_absolute():
             path = base / path
-        if path.suffix == ".toml":
-            return Config(None, name, toml_file=path, **kw)
-        return Config(path, name, **kw)
+        return _named_config(path, name, base, kw)
     ini = base / DEFAULT_INI
     pyproject = base / PYPROJECT
-    toml_file = pyproject if _has_tool_mig(pyproject) else None
+    toml_file = pyproject if _has_tool_table(pyproject, "mig") else None
     if ini.is_file() or toml_file is not None:
-        return Config(ini if ini.is_file() else None, name, toml_file=toml_file, **kw)
+        ini_file = ini if ini.is_file() else None
+        return Config(ini_file, name or DEFAULT_SECTION, toml_file=toml_file, **kw)
+    alembic_ini = base / ALEMBIC_INI
+    alembic_toml = pyproject if _has_tool_table(pyproject, "alembic") else None
+    if alembic_ini.is_file() or alembic_toml is not None:
+        ini_file = alembic_ini if alembic_ini.is_file() else None
+        return AlembicConfig(ini_file, name or ALEMBIC_SECTION, toml_file=alembic_toml, **kw)
     raise ConfigFileError(
         f"no {DEFAULT_INI} or pyproject.toml with [tool.mig] in {base}: run `mig init DIR` "
         f"to create one, or point -c / ${CONFIG_ENV_VAR} at it"
     )
 
 
-def _has_tool_mig(path: Path) -> bool:
+def _named_config(path: Path, name: str | None, base: Path, kw: dict[str, Any]) -> Config:
+    """The Config for a file the user named: mig's, or Alembic's when the file is Alembic's.
+
+    A pyproject.toml is Alembic's when it has ``[tool.alembic]`` and no ``[tool.mig]`` (the
+    alembic.ini beside it is read too, as ``alembic init -t pyproject`` splits the two). An
+    ini file is Alembic's when ``-n alembic`` says so, or (no ``-n mig``) when it has no
+    ``[mig]`` section and has ``[alembic]`` or is named alembic.ini; its pyproject.toml
+    (beside it, else in the current folder, as Alembic looks) is read if it has
+    ``[tool.alembic]``.
+    """
+    if path.suffix == ".toml":
+        if not _has_tool_table(path, "mig") and _has_tool_table(path, "alembic"):
+            ini = path.with_name(ALEMBIC_INI)
+            ini_file = ini if ini.is_file() else None
+            return AlembicConfig(ini_file, name or ALEMBIC_SECTION, toml_file=path, **kw)
+        return Config(None, name or DEFAULT_SECTION, toml_file=path, **kw)
+    if not _is_alembic_ini(path, name):
+        return Config(path, name or DEFAULT_SECTION, **kw)
+    candidates = (path.with_name(PYPROJECT), base / PYPROJECT)
+    toml_file = next((p for p in candidates if _has_tool_table(p, "alembic")), None)
+    return AlembicConfig(path, name or ALEMBIC_SECTION, toml_file=toml_file, **kw)
+
+
+def _is_alembic_ini(path: Path, name: str | None) -> bool:
+    if name in (DEFAULT_SECTION, ALEMBIC_SECTION):
+        return name == ALEMBIC_SECTION
+    sections = _ini_sections(path)
+    if DEFAULT_SECTION in sections:
+        return False
+    return ALEMBIC_SECTION in sections or path.name == ALEMBIC_INI
+
+
+def _ini_sections(path: Path) -> set[str]:
+    """The section names of an ini file (none if unreadable: Config reports why)."""
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read(path, encoding="utf-8")
+    except (OSError, configparser.Error, UnicodeDecodeError):
+        return set()
+    return set(parser.sections())
+
+
+def _has_tool_table(path: Path, tool: str) -> bool:
     if not path.is_file():
         return False
     try:
@@ -270,4 +441,4 @@ def _has_tool_mig(path: Path) -> bool:
             data = tomllib.load(fh)
     except (OSError, tomllib.TOMLDecodeError):
         return False
-    return isinstance(data.get("tool", {}).get("mig"), dict)
+    return isinstance(data.get("tool", {}).get(tool), dict)

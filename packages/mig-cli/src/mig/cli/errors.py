@@ -54,6 +54,8 @@ def _exit_codes() -> list[tuple[type[BaseException], int]]:
     """Exception classes from the packages below and what they mean to the user."""
     from sqlalchemy import exc as sa_exc
 
+    from mig.autogen import AutogenError
+    from mig.autogen.render.registry import RenderError
     from mig.cli.lint import LintConfigError, MigrationLoadError
     from mig.runtime import ConfigurationError, LockTimeout, StepFailed, VersionTableConflict
     from mig.scripts.errors import (
@@ -69,6 +71,8 @@ def _exit_codes() -> list[tuple[type[BaseException], int]]:
     return [
         (CommandError, -1),  # the error's own exit_code
         (LintConfigError, EXIT_USAGE),
+        (AutogenError, EXIT_USAGE),  # target_metadata, options: the project's setup
+        (RenderError, EXIT_USAGE),  # a type only a render_item hook can write
         (MigrationLoadError, EXIT_FAILED),
         (StepFailed, EXIT_FAILED),
         (VersionTableConflict, EXIT_FAILED),

@@ -8,6 +8,7 @@ answers at once. Errors a user can fix print one line and exit 2 (usage, configu
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import sys
@@ -79,10 +80,16 @@ class RevisionArgCommand(click.Command):
     "--config",
     "config_file",
     metavar="FILE",
-    help="config file: mig.ini, or a pyproject.toml with [tool.mig] (default: ./mig.ini, "
-    "./pyproject.toml; also $MIG_CONFIG)",
+    help="config file: mig.ini, or a pyproject.toml with [tool.mig]; an Alembic project's "
+    "alembic.ini or [tool.alembic] works too (default: $MIG_CONFIG, $ALEMBIC_CONFIG, "
+    "./mig.ini and ./pyproject.toml, else ./alembic.ini)",
 )
-@click.option("-n", "--name", default="mig", show_default=True, help="main section of the ini file")
+@click.option(
+    "-n",
+    "--name",
+    default=None,
+    help="main section of the ini file (default: mig; alembic for an Alembic config)",
+)
 @click.option(
     "-x", "x", multiple=True, metavar="KEY=VALUE", help="argument for env.py (repeatable)"
 )
@@ -92,7 +99,7 @@ class RevisionArgCommand(click.Command):
 def cli(
     ctx: click.Context,
     config_file: str | None,
-    name: str,
+    name: str | None,
     x: tuple[str, ...],
     raiseerr: bool,
     quiet: bool,
@@ -113,9 +120,23 @@ def _config(ctx: click.Context, **cmd_opts: Any) -> Any:
 
 
 def _command(name: str) -> Callable[..., Any]:
+    """The command function, run with the Alembic import alias on (see alembic_compat).
+
+    Commands that import revision scripts outside env.py (lint, for one) need it as much
+    as those that run env.py; it is gone again when the command returns.
+    """
     from mig.cli import command
 
-    return getattr(command, name)
+    fn = getattr(command, name)
+
+    @functools.wraps(fn)
+    def with_alias(*args: Any, **kw: Any) -> Any:
+        from mig.cli.alembic_compat import alembic_alias
+
+        with alembic_alias():
+            return fn(*args, **kw)
+
+    return with_alias
 
 
 # -- setting up ---------------------------------------------------------------------------
@@ -131,7 +152,7 @@ def init(ctx: click.Context, directory: str, template: str, package: bool) -> No
     from mig.cli.config import CONFIG_ENV_VAR, DEFAULT_INI, Config
 
     g = ctx.find_root().obj
-    config = Config(None, g.name, cmd_opts=Namespace(**vars(g)))
+    config = Config(None, g.name or "mig", cmd_opts=Namespace(**vars(g)))
     config.config_file_name = g.config or os.environ.get(CONFIG_ENV_VAR) or DEFAULT_INI
     _command("init")(config, directory, template=template, package=package)
 
@@ -143,6 +164,17 @@ def list_templates(ctx: click.Context) -> None:
     from mig.cli.config import Config
 
     _command("list_templates")(Config(None))
+
+
+@cli.command()
+@click.argument("directory", default=".", required=False)
+@click.option("--dry-run", is_flag=True, help="print the diff and change nothing")
+@click.pass_context
+def adopt(ctx: click.Context, directory: str, dry_run: bool) -> None:
+    """Convert the Alembic project in DIRECTORY (default: here) to mig, in place, once."""
+    from mig.cli.config import Config
+
+    _command("adopt")(Config(None), directory, dry_run=dry_run)
 
 
 # -- writing revisions --------------------------------------------------------------------
@@ -407,6 +439,7 @@ def run(argv: list[str] | None = None) -> int:
         click.echo("Aborted.", err=True)
         return EXIT_FAILED
     except Exception as exc:
+        exc = _surface(exc)
         code = classify(exc)
         if code is None or "--raiseerr" in args:
             raise
@@ -415,6 +448,13 @@ def run(argv: list[str] | None = None) -> int:
             click.echo(f"{prefix}: {one_line(exc)}", err=True)
         return code
     return result if isinstance(result, int) else 0
+
+
+def _surface(exc: Exception) -> Exception:
+    """The error the user must fix, when ``exc`` only wraps it (a script's uncovered import)."""
+    from mig.cli.alembic_compat.errors import find_compat_error
+
+    return find_compat_error(exc) or exc
 
 
 def main() -> None:

@@ -77,6 +77,14 @@ def render_file_name(
         raise ConfigError("file_template", f"{template!r} cannot be filled in: {exc}") from None
 
 
+def _comma(value: str | Sequence[str] | None) -> str:
+    """The template filter ``comma`` (Alembic's script.py.mako: ``${down_revision | comma,n}``):
+    None is empty, one id is itself, several are joined with ``, ``."""
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else ", ".join(value)
+
+
 def _as_tuple(value: str | Sequence[str] | None) -> tuple[str, ...]:
     if value is None:
         return ()
@@ -213,7 +221,7 @@ def generate_revision(
         depends_on=_scalar(tuple(deps)),
         create_date=when,
         message=message if message is not None else "empty message",
-        comma=", ".join,
+        comma=_comma,
         **args,
     )
     if sd.hooks:

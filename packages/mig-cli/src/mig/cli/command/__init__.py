@@ -6,6 +6,7 @@ the package below) for a user's mistake. The ``mig`` command line is a thin clic
 over these functions.
 """
 
+from mig.cli.command.adopt import adopt
 from mig.cli.command.check import check
 from mig.cli.command.graph import graph
 from mig.cli.command.lint import lint
@@ -15,6 +16,7 @@ from mig.cli.command.verify import verify
 from mig.cli.command.writing import edit, init, list_templates, merge, revision
 
 __all__ = [
+    "adopt",
     "branches",
     "check",
     "current",

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from mig.cli.config import Config
-from mig.cli.errors import UsageError, mask_passwords
+from mig.cli.errors import UsageError, mask_passwords, one_line
 
 
 def script_directory(config: Config) -> Any:
@@ -25,20 +25,15 @@ def script_directory(config: Config) -> Any:
 
 
 def _sys_path_entries(config: Config) -> list[str]:
+    """``prepend_sys_path``, split as Alembic 1.20 splits it (``path_separator``, else the
+    older rules), each entry relative to the config's folder."""
+    from mig.scripts.settings import split_path_list
+
     raw = config.get_main_option("prepend_sys_path")
     if not raw:
         return []
-    separator = config.get_main_option("path_separator") or config.get_main_option(
-        "version_path_separator"
-    )
-    if "\n" in raw:
-        parts = raw.splitlines()
-    elif separator in ("space", None, ""):
-        parts = raw.split()
-    else:
-        parts = raw.split({"os": os.pathsep, ":": ":", ";": ";"}.get(separator, os.pathsep))
-    here = config.here
-    return [os.path.normpath(os.path.join(here, p.strip())) for p in parts if p.strip()]
+    parts = split_path_list(config, "prepend_sys_path", raw)
+    return [os.path.normpath(os.path.join(config.here, p)) for p in parts]
 
 
 @contextmanager
@@ -75,13 +70,17 @@ def run_env(
 
     ``environment`` builds the context instead of EnvironmentContext itself (called with
     the same arguments): ``mig verify`` passes a subclass that checks, as env.py
-    configures it, that the connection is the scratch database.
+    configures it, that the connection is the scratch database. The config's
+    :meth:`~mig.cli.config.Config.environment_defaults` (an Alembic project's version
+    table) are defaults env.py may override; the Alembic import alias is on for the run.
     """
     from mig.runtime import EnvironmentContext
 
     factory = environment or EnvironmentContext
 
-    opts: dict[str, Any] = {"fn": fn, "as_sql": as_sql, "destination_rev": destination_rev}
+    defaults = getattr(config, "environment_defaults", None)
+    opts: dict[str, Any] = dict(defaults() if callable(defaults) else {})
+    opts.update({"fn": fn, "as_sql": as_sql, "destination_rev": destination_rev})
     if starting_rev is not None:
         opts["starting_rev"] = starting_rev
     if tag is not None:
@@ -89,7 +88,9 @@ def run_env(
     opts.update(extra)
     from sqlalchemy import exc as sa_exc
 
-    with prepended_sys_path(config), factory(config, script, **opts):
+    from mig.cli.alembic_compat import alembic_alias, find_compat_error
+
+    with prepended_sys_path(config), alembic_alias() as aliased, factory(config, script, **opts):
         try:
             script.run_env()
         except (sa_exc.OperationalError, sa_exc.InterfaceError) as exc:
@@ -100,6 +101,35 @@ def run_env(
                 f"cannot connect to {mask_passwords(url)}: {reason}; check sqlalchemy.url "
                 f"and that the server is running"
             ) from exc
+        except Exception as exc:
+            compat = find_compat_error(exc)
+            if compat is not None:
+                raise compat from None  # the import is the mistake, not the step around it
+            if not aliased and _real_alembic_failed(exc):
+                raise UsageError(
+                    f"`from alembic import context` / `op` gave the real Alembic installed "
+                    f"in this environment, which mig leaves alone ({one_line(exc)}): "
+                    f"uninstall alembic here, or import them from mig.runtime / mig.ops"
+                ) from exc
+            raise
+
+
+#: what Alembic's own ``context`` / ``op`` raise when no Alembic command set them up
+_REAL_ALEMBIC_SIGNS = (
+    (NameError, "proxy object has not yet been established"),
+    (AttributeError, "module 'alembic.context' has no attribute"),
+)
+
+
+def _real_alembic_failed(exc: BaseException | None) -> bool:
+    """Whether ``exc`` (or what it wraps) is Alembic's ``context``/``op`` used outside Alembic."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if any(isinstance(exc, cls) and sign in str(exc) for cls, sign in _REAL_ALEMBIC_SIGNS):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def split_range(revision: str, *, as_sql: bool) -> tuple[str | None, str]:
