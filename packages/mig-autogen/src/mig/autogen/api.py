@@ -73,8 +73,14 @@ def compare_metadata(
     *,
     opts: dict[str, Any] | None = None,
 ) -> list[Any]:
-    """The differences as Alembic-style diff tuples (see :mod:`mig.autogen.diffs`)."""
-    return to_diffs(compare_to_ops(migration_context, metadata, opts=opts))
+    """The differences as Alembic-style diff tuples (see :mod:`mig.autogen.diffs`).
+
+    A difference found but left without a directive (``AutogenContext.skip``) comes last as
+    ``("skipped", message)``: the list is empty only when the database matches the model.
+    """
+    ctx = _context(migration_context, metadata, opts)
+    found = to_diffs(run_comparison(ctx))
+    return found + [("skipped", message) for message in ctx.skipped]
 
 
 def produce_migrations(

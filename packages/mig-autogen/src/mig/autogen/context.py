@@ -100,6 +100,9 @@ class AutogenContext:
         """Where Tables built from reflection live (dropped tables, ``include_object``)."""
         self.type_compare_cache: dict[Any, bool] = {}
         self.warnings: list[str] = []
+        self.skipped: list[str] = []
+        """Differences seen but left without a directive: ``compare_metadata`` reports them
+        (``("skipped", message)``), so ``mig check`` cannot pass while one is left."""
         """What the comparison saw but could not express as a directive (also logged)."""
         for name in ("include_name", "include_object", "render_item"):
             hook = merged.get(name)
@@ -165,10 +168,10 @@ class AutogenContext:
     def version_table(self) -> tuple[str | None, str] | None:
         """(schema, name) of the migration context's version table, never compared."""
         ctx = self.migration_context
-        table = getattr(ctx, "version_table", None)
-        if table is None:
+        name = getattr(ctx, "version_table", None)
+        if name is None:
             return None
-        return table.schema, table.name
+        return getattr(ctx, "version_table_schema", None), str(name)
 
     @property
     def history_table(self) -> tuple[str | None, str] | None:
@@ -249,6 +252,11 @@ class AutogenContext:
 
         logging.getLogger("mig.autogen").warning(message)
         self.warnings.append(message)
+
+    def skip(self, message: str) -> None:
+        """Record a difference the comparison found but cannot express as a directive."""
+        self.warn(message)
+        self.skipped.append(message)
 
     def add_imports(self, lines: Iterable[str]) -> None:
         self.imports.update(lines)

@@ -52,6 +52,7 @@ def _stub(name: str, schema: str | None, columns: list[str]) -> sa.Table:
 @diff_builder(ops.UpgradeOps)
 @diff_builder(ops.DowngradeOps)
 @diff_builder(ops.ModifyTableOps)
+@diff_builder(ops.BatchAlterTableOp)
 def _container(op: ops.OpContainer) -> list[Any]:
     out: list[Any] = []
     for member in op.ops:

@@ -349,6 +349,20 @@ def _name_filter(
     return accept
 
 
+def _flat_members(directive: ops.ModifyTableOps) -> tuple[list[Any], dict[str, Any]]:
+    """A table's directives for one rebuild: the members of its own rebuild blocks (SQLite's
+    drops of unnamed constraints) inlined, with the naming conventions they name them by."""
+    members: list[Any] = []
+    convention: dict[str, Any] = {}
+    for op in directive.ops:
+        if isinstance(op, ops.BatchAlterTableOp):
+            members.extend(op.ops)
+            convention.update(op.naming_convention)
+        else:
+            members.append(op)
+    return members, convention
+
+
 def _reconcile_sql(upgrade_ops: ops.UpgradeOps, conn: Connection) -> list[str]:
     """Each top-level directive as offline SQL; a SQLite rebuild copies the reflected table."""
     dialect = dialect_key(conn.dialect)
@@ -363,11 +377,19 @@ def _reconcile_sql(upgrade_ops: ops.UpgradeOps, conn: Connection) -> list[str]:
         except (DDLError, ops.MigOpsError) as exc:
             out.append(f"-- {directive.op_name} cannot be written as SQL for {dialect}: {exc}")
             continue
+        members, convention = _flat_members(directive)
         copy_from = sa.Table(
-            directive.table_name, sa.MetaData(), schema=directive.schema, autoload_with=conn
+            directive.table_name,
+            sa.MetaData(naming_convention=convention or None),
+            schema=directive.schema,
+            autoload_with=conn,
         )
         batch = ops.BatchAlterTableOp(
-            directive.table_name, directive.ops, schema=directive.schema, copy_from=copy_from
+            directive.table_name,
+            members,
+            schema=directive.schema,
+            copy_from=copy_from,
+            naming_convention=convention,
         )
         try:
             out += to_sql(batch, dialect)

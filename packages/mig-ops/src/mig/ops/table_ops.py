@@ -30,6 +30,17 @@ def _copy_item(item: SchemaItem) -> SchemaItem:
     return item._copy() if hasattr(item, "_copy") else item
 
 
+def _constraint_key(c: sa.Constraint) -> tuple[str, ...]:
+    """Kind, name, then content: ``Table.constraints`` is a set, so unnamed constraints
+    need more than their (absent) name to come out in the same order in every process."""
+    content = [col.name for col in c.columns] if not isinstance(c, sa.CheckConstraint) else []
+    if isinstance(c, sa.ForeignKeyConstraint):
+        content += [e.target_fullname for e in c.elements]
+    if isinstance(c, sa.CheckConstraint):
+        content.append(str(c.sqltext))
+    return (type(c).__name__, str(c.name), *content)
+
+
 def _carried_by_columns(constraint: sa.Constraint) -> bool:
     """True for constraints a copied Column brings along (or that need no restating)."""
     if getattr(constraint, "_column_flag", False) or getattr(constraint, "_type_bound", False):
@@ -93,7 +104,7 @@ class CreateTableOp(MigrateOperation):
         if table.primary_key is not None and table.primary_key.name is not None:
             for column in items:  # the named PrimaryKeyConstraint below carries the key
                 column.primary_key = False
-        constraints = sorted(table.constraints, key=lambda c: (type(c).__name__, str(c.name)))
+        constraints = sorted(table.constraints, key=_constraint_key)
         items += [_copy_item(c) for c in constraints if not _carried_by_columns(c)]
         indexes = sorted(table.indexes, key=lambda i: str(i.name))
         items += [_copy_item(i) for i in indexes if not getattr(i, "_column_flag", False)]

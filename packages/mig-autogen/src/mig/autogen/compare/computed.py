@@ -56,21 +56,21 @@ def compare_computed(ctx: AutogenContext, diff: ColumnDiff) -> None:
         return
     if model is None or reflected is None:
         what = "is computed in the database" if model is None else "is computed in the model"
-        ctx.warn(
+        ctx.skip(
             f"column {where} {what} but not in the "
             f"{'model' if model is None else 'database'}: a column cannot be altered into or "
             "out of a computed column; no directive generated"
         )
         return
     if normalize_sql(expression_text(ctx, model.sqltext)) != normalize_sql(reflected["sqltext"]):
-        ctx.warn(
+        ctx.skip(
             f"computed column {where}: the expression differs from the database's "
             f"({reflected['sqltext']!r}); a computed expression cannot be altered: "
             "no directive generated"
         )
     elif model.persisted is not None and reflected.get("persisted") is not None:
         if bool(model.persisted) != bool(reflected["persisted"]):
-            ctx.warn(
+            ctx.skip(
                 f"computed column {where}: persisted={model.persisted} in the model but "
                 f"{reflected['persisted']} in the database; no directive generated"
             )
@@ -83,7 +83,7 @@ def compare_identity(ctx: AutogenContext, diff: ColumnDiff) -> None:
     where = f"{diff.table.name}.{diff.name}"
     if model is None or reflected is None:
         if model is not None and reflected is None and ctx.dialect.name == "postgresql":
-            ctx.warn(
+            ctx.skip(
                 f"column {where} is an identity column in the model but not in the "
                 "database; no directive generated"
             )
@@ -96,7 +96,7 @@ def compare_identity(ctx: AutogenContext, diff: ColumnDiff) -> None:
         and getattr(model, name) != reflected[name]
     ]
     if changed:
-        ctx.warn(
+        ctx.skip(
             f"identity column {where}: {', '.join(changed)} differ from the database; "
             "no directive generated"
         )

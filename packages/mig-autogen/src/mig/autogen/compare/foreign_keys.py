@@ -9,12 +9,13 @@ is dropped and created again.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import sqlalchemy as sa
 
 from mig import ops
+from mig.autogen.compare import unnamed
+from mig.autogen.compare.naming import default_constraint_name
 from mig.autogen.compare.reflect import fk_refcolumns
 from mig.autogen.compare.registry import comparator
 from mig.autogen.compare.state import TableDiff, TableKey
@@ -25,6 +26,7 @@ from mig.autogen.compare.tables import (
     reflected_referred_key,
 )
 from mig.autogen.context import AutogenContext
+from mig.autogen.ordering import sorted_items
 
 Signature = tuple[tuple[str, ...], TableKey, tuple[str, ...]]
 
@@ -76,9 +78,11 @@ def _reflected_signature(ctx: AutogenContext, diff: TableDiff, fk: dict[str, Any
 
 
 def _generated_name(ctx: AutogenContext, diff: TableDiff, sig: Signature) -> str:
-    parts = ["fk", diff.name, *[re.sub(r"\W", "", c) for c in sig[0]], sig[1][1]]
-    limit = getattr(ctx.dialect, "max_identifier_length", None) or 63
-    return "_".join(parts)[:limit]
+    """What the database calls the key under ``create_all`` (see ``naming``)."""
+    limit = getattr(ctx.dialect, "max_identifier_length", None)
+    return default_constraint_name(
+        ctx.dialect.name, limit, diff.name, sig[0], "foreignkey", referred=sig[1][1]
+    )
 
 
 def create_op(
@@ -110,15 +114,14 @@ def create_op(
     )
 
 
-def drop_op(ctx: AutogenContext, diff: TableDiff, fk: dict[str, Any]) -> ops.DropConstraintOp:
-    """Drop a reflected foreign key; its restore runs (on downgrade) where the tables have
-    their new names but the columns still have their old ones (renames come after drops)."""
+def restore_op(ctx: AutogenContext, diff: TableDiff, fk: dict[str, Any]) -> ops.CreateForeignKeyOp:
+    """The reflected foreign key as a create (what a drop of it restores)."""
     options = {k: v for k, v in (fk.get("options") or {}).items() if v is not None}
     referred = fk["referred_table"]
     key = reflected_referred_key(ctx, diff.reflected, fk)
     if key in diff.table_renames:
         referred = diff.table_renames[key][1]
-    restore = ops.CreateForeignKeyOp(
+    return ops.CreateForeignKeyOp(
         fk["name"],
         diff.name,
         referred,
@@ -128,8 +131,29 @@ def drop_op(ctx: AutogenContext, diff: TableDiff, fk: dict[str, Any]) -> ops.Dro
         referent_schema=fk.get("referred_schema"),
         **options,
     )
+
+
+def drop_op(ctx: AutogenContext, diff: TableDiff, fk: dict[str, Any]) -> ops.DropConstraintOp:
+    """Drop a reflected foreign key; its restore runs (on downgrade) where the tables have
+    their new names but the columns still have their old ones (renames come after drops)."""
     return ops.DropConstraintOp(
-        fk["name"], diff.name, type_="foreignkey", schema=diff.schema, restore=restore
+        fk["name"],
+        diff.name,
+        type_="foreignkey",
+        schema=diff.schema,
+        restore=restore_op(ctx, diff, fk),
+    )
+
+
+def drop_any(ctx: AutogenContext, diff: TableDiff, fk: dict[str, Any]) -> None:
+    """Emit ``drop_op``, or for an unnamed key (SQLite) the table rebuild that leaves it out."""
+    if fk.get("name") is not None:
+        diff.emit("drop_fk", drop_op(ctx, diff, fk))
+        return
+    restore = restore_op(ctx, diff, fk)
+    columns = fk["constrained_columns"]
+    unnamed.emit_rebuild_drop(
+        diff, "drop_fk", "foreignkey", columns, restore, restore.referent_table
     )
 
 
@@ -151,7 +175,7 @@ def compare_foreign_keys(ctx: AutogenContext, diff: TableDiff) -> None:
     dialect = ctx.dialect.name
     parents = diff.parent_names
     model: list[tuple[Signature, sa.ForeignKeyConstraint]] = []
-    for fkc in sorted(diff.model.foreign_key_constraints, key=lambda c: str(c.name)):
+    for fkc in sorted_items(diff.model.foreign_key_constraints):
         if ctx.run_object_filters(fkc, fkc.name, "foreign_key_constraint", False, None):
             model.append((model_fk_signature(ctx, fkc), fkc))
     conn: list[tuple[Signature, dict[str, Any]]] = []
@@ -170,30 +194,17 @@ def compare_foreign_keys(ctx: AutogenContext, diff: TableDiff) -> None:
         unmatched_conn.remove(found)
         fk = found[1]
         if _model_options(ctx, fkc) != options_of(fk.get("options") or {}, dialect):
-            if fk.get("name") is None:
-                ctx.warn(
-                    f"table {diff.name}: the unnamed foreign key on "
-                    f"{', '.join(sig[0])} changed its options but cannot be dropped without "
-                    "a name; no directive generated"
-                )
-                continue
             diff.dropped_fks.append(fk)
-            diff.emit("drop_fk", drop_op(ctx, diff, fk))
+            drop_any(ctx, diff, fk)
             to_create.append((sig, fkc))
 
-    for sig, fk in unmatched_conn:
+    for _sig, fk in unmatched_conn:
         if not ctx.run_object_filters(
             _reflected_object(ctx, diff, fk), fk.get("name"), "foreign_key_constraint", True, None
         ):
             continue
-        if fk.get("name") is None:
-            ctx.warn(
-                f"table {diff.name}: the unnamed foreign key on {', '.join(sig[0])} is not in "
-                "the model but cannot be dropped without a name; no directive generated"
-            )
-            continue
         diff.dropped_fks.append(fk)
-        diff.emit("drop_fk", drop_op(ctx, diff, fk))
+        drop_any(ctx, diff, fk)
 
     for sig, fkc in to_create:
         op = create_op(ctx, diff, fkc, sig)

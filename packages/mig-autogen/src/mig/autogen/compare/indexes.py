@@ -23,18 +23,20 @@ become a drop and a create (in that order, so a name can be reused).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
 
 from mig import ops
+from mig.autogen.compare import unnamed
 from mig.autogen.compare.computed import expression_text, normalize_sql
+from mig.autogen.compare.naming import default_constraint_name
 from mig.autogen.compare.reflect import index_columns, index_kwargs
 from mig.autogen.compare.registry import comparator
 from mig.autogen.compare.state import TableDiff
 from mig.autogen.context import AutogenContext
+from mig.autogen.ordering import sorted_items
 
 MYSQL = ("mysql", "mariadb")
 
@@ -150,12 +152,12 @@ def _mysql(ctx: AutogenContext) -> bool:
 
 def model_entries(ctx: AutogenContext, diff: TableDiff) -> list[Entry]:
     out: list[Entry] = []
-    for index in sorted(diff.model.indexes, key=lambda i: str(i.name)):
+    for index in sorted_items(diff.model.indexes):
         entry = _model_index(ctx, index)
         if ctx.run_object_filters(index, entry.name, "index", False, None):
             out.append(entry)
     uniques = [c for c in diff.model.constraints if isinstance(c, sa.UniqueConstraint)]
-    for constraint in sorted(uniques, key=lambda c: str(c.name)):
+    for constraint in sorted_items(uniques):
         entry = _model_unique(ctx, constraint)
         if ctx.run_object_filters(constraint, entry.name, "unique_constraint", False, None):
             out.append(entry)
@@ -275,10 +277,10 @@ def _fk_needs(ctx: AutogenContext, diff: TableDiff, entry: Entry) -> bool:
 # -- directives ---------------------------------------------------------------------------
 
 
-def _generated_name(ctx: AutogenContext, prefix: str, table: str, columns: tuple[str, ...]) -> str:
-    name = "_".join([prefix, table, *[re.sub(r"\W", "", c) for c in columns]])
-    limit = getattr(ctx.dialect, "max_identifier_length", None) or 63
-    return name[:limit]
+def _generated_name(ctx: AutogenContext, table: str, columns: tuple[str, ...]) -> str:
+    """What the database calls an unnamed unique constraint (see ``naming``)."""
+    limit = getattr(ctx.dialect, "max_identifier_length", None)
+    return default_constraint_name(ctx.dialect.name, limit, table, columns, "unique")
 
 
 def index_op(
@@ -315,7 +317,7 @@ def create_op(ctx: AutogenContext, diff: TableDiff, entry: Entry) -> ops.Migrate
     obj = entry.obj
     if isinstance(obj, sa.Index):
         return index_op(ctx, obj, diff.name, diff.schema)
-    name = entry.name or _generated_name(ctx, "uq", diff.name, entry.columns)
+    name = entry.name or _generated_name(ctx, diff.name, entry.columns)
     kw = dict(obj.dialect_kwargs)
     for option in ("deferrable", "initially"):
         if getattr(obj, option, None) is not None:
@@ -325,13 +327,16 @@ def create_op(ctx: AutogenContext, diff: TableDiff, entry: Entry) -> ops.Migrate
     )
 
 
-def drop_op(diff: TableDiff, entry: Entry) -> ops.MigrateOperation:
+def drop_op(diff: TableDiff, entry: Entry) -> ops.MigrateOperation | None:
+    """The drop of a reflected entry; None when it was emitted as part of a rebuild."""
     info = entry.obj
-    assert entry.name is not None
     if entry.kind == "unique":
         restore = ops.CreateUniqueConstraintOp(
             entry.name, diff.name, list(info["column_names"]), schema=diff.schema
         )
+        if entry.name is None:  # SQLite: the table is rebuilt without it
+            unnamed.emit_rebuild_drop(diff, "drop_index", "unique", info["column_names"], restore)
+            return None
         return ops.DropConstraintOp(
             entry.name, diff.name, type_="unique", schema=diff.schema, restore=restore
         )
@@ -344,6 +349,12 @@ def drop_op(diff: TableDiff, entry: Entry) -> ops.MigrateOperation:
         **index_kwargs(info),
     )
     return ops.DropIndexOp(entry.name, diff.name, schema=diff.schema, restore=restore_index)
+
+
+def _emit_drop(diff: TableDiff, entry: Entry) -> None:
+    op = drop_op(diff, entry)
+    if op is not None:
+        diff.emit("drop_index", op)
 
 
 def _object_for_filter(ctx: AutogenContext, diff: TableDiff, entry: Entry) -> Any:
@@ -377,27 +388,43 @@ def compare_indexes(ctx: AutogenContext, diff: TableDiff) -> None:
         obj = _object_for_filter(ctx, diff, entry)
         if not ctx.run_object_filters(obj, entry.name, type_, True, None):
             continue
-        if entry.name is None:
-            ctx.warn(
-                f"table {diff.name}: the unnamed unique constraint on "
-                f"{', '.join(entry.columns)} is not in the model but cannot be dropped "
-                "without a name; no directive generated"
-            )
-            continue
-        diff.emit("drop_index", drop_op(diff, entry))
+        _emit_drop(diff, entry)
 
     for model_entry, conn_entry in pairs:
         if not _differences(ctx, diff, model_entry, conn_entry):
             continue
-        if conn_entry.name is None:
-            ctx.warn(
-                f"table {diff.name}: the unnamed unique constraint on "
-                f"{', '.join(conn_entry.columns)} changed but cannot be dropped without a "
-                "name; no directive generated"
-            )
-            continue
-        diff.emit("drop_index", drop_op(diff, conn_entry))
+        _emit_drop(diff, conn_entry)
         diff.emit("add_index", create_op(ctx, diff, model_entry))
 
     for entry in added:
+        _rebuild_absorbed_fks(ctx, diff, entry, pairs)
         diff.emit("add_index", create_op(ctx, diff, entry))
+
+
+def _rebuild_absorbed_fks(
+    ctx: AutogenContext, diff: TableDiff, entry: Entry, pairs: list[tuple[Entry, Entry]]
+) -> None:
+    """MySQL: a new index that covers a kept foreign key whose only index is the one the
+    database made for it takes that index's place (MySQL drops its own), and the
+    downgrade's ``drop_index`` then fails (error 1553) while the key needs it. Dropping the
+    key before the index is created and creating it again after makes both directions
+    run: on the way back the key is dropped before the index and its re-creation gives it
+    an index of its own again."""
+    if not _mysql(ctx) or entry.has_expressions:
+        return
+    from mig.autogen.compare.foreign_keys import drop_op as fk_drop_op
+
+    kept = {tuple(c.columns) for c, _ in pairs}
+    kept.add(tuple(diff.model_name(c) for c in diff.reflected.pk_columns))
+    dropped = {id(fk) for fk in diff.dropped_fks}
+    for fk in diff.reflected.foreign_keys:
+        cols = tuple(diff.model_name(c) for c in fk["constrained_columns"])
+        if id(fk) in dropped or not fk.get("name") or entry.columns[: len(cols)] != cols:
+            continue
+        if any(k[: len(cols)] == cols for k in kept):
+            continue  # another index the table keeps serves the key
+        drop = fk_drop_op(ctx, diff, fk)
+        diff.dropped_fks.append(fk)
+        diff.emit("drop_fk", drop)
+        assert drop.restore is not None
+        diff.emit("add_fk", drop.restore)

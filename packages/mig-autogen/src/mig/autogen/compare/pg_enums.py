@@ -211,14 +211,14 @@ def compare_enums(ctx: AutogenContext, plan: SchemaPlan) -> None:
         current = existing[key]
         removed = [v for v in current if v not in values]
         if removed:
-            ctx.warn(
+            ctx.skip(
                 f"enum type {key[1]}: the database has values {removed!r} the model lacks; "
                 "PostgreSQL cannot drop enum values, no directive generated"
             )
         kept_model = [v for v in values if v in current]
         kept_db = [v for v in current if v in values]
         if kept_model != kept_db:
-            ctx.warn(
+            ctx.skip(
                 f"enum type {key[1]}: the model orders its values {kept_model!r}, the database "
                 f"{kept_db!r}; PostgreSQL cannot reorder enum values, no directive generated"
             )

@@ -15,12 +15,15 @@ comparisons, a whole ``Table`` for a dropped table (to restore it on downgrade) 
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Inspector
+
+from mig.autogen.compare.sqlite_indexes import add_expression_indexes
 
 if TYPE_CHECKING:
     from mig.autogen.context import AutogenContext
@@ -216,6 +219,10 @@ def build_table(reflected: ReflectedTable, metadata: sa.MetaData) -> sa.Table:
     return table
 
 
+EXTRA_INDEXES: dict[str, Callable[..., None]] = {"sqlite": add_expression_indexes}
+"""Dialect -> what adds the indexes SQLAlchemy's reflection skips (SQLite's expression
+indexes)."""
+
 UNIQUES_FROM_INDEXES = frozenset({"postgresql"})
 """Dialects whose index reflection names the unique constraint behind each index
 (``duplicates_constraint``): their unique constraints are read from it, which saves the
@@ -255,8 +262,15 @@ def reflect_tables(
     columns = _multi(inspector.get_multi_columns, schema, wanted)
     pks = _multi(inspector.get_multi_pk_constraint, schema, wanted)
     fks = _multi(inspector.get_multi_foreign_keys, schema, wanted)
-    indexes = _multi(inspector.get_multi_indexes, schema, wanted)
     dialect_name = inspector.dialect.name
+    extra = EXTRA_INDEXES.get(dialect_name)
+    if extra is None:
+        indexes = _multi(inspector.get_multi_indexes, schema, wanted)
+    else:
+        with warnings.catch_warnings():  # the indexes it skips are read by ``extra``
+            warnings.filterwarnings("ignore", "Skipped unsupported reflection", sa.exc.SAWarning)
+            indexes = _multi(inspector.get_multi_indexes, schema, wanted)
+        extra(inspector.bind, schema, names, indexes)
     if dialect_name in UNIQUES_FROM_INDEXES:
         uniques = uniques_from_indexes(indexes)
     else:

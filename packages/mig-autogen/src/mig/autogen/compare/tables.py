@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 import sqlalchemy as sa
 
 from mig import ops
-from mig.autogen.compare import renames
+from mig.autogen.compare import pg_renames, renames
 from mig.autogen.compare.reflect import ReflectedTable, reflect_tables, table_names
 from mig.autogen.compare.registry import comparator, run
 from mig.autogen.compare.state import SchemaPlan, TableDiff, TableKey
@@ -153,6 +153,9 @@ def compare_tables(ctx: AutogenContext, plan: SchemaPlan) -> None:
         op = ops.RenameTableOp(old.name, table.name, schema=new_key[0])
         renames.mark(op, detected=detected)
         plan.renames.append(op)
+        follow = pg_renames.RENAMERS.get(ctx.dialect.name)
+        if follow is not None:
+            plan.renames.extend(follow(ctx, old, table))
         plan.table_diffs[new_key] = TableDiff(
             new_key[0], table.name, table, old, renamed_from=old.name
         )
@@ -191,11 +194,13 @@ def create_table_op(ctx: AutogenContext, table: sa.Table) -> ops.CreateTableOp:
     own Table cannot adopt (and text is what Alembic renders too).
     """
     exprs = [ix for ix in table.indexes if not _plain_index(ix)]
-    if not exprs:
+    flagged = _convention_named_flags(table)
+    if not exprs and not flagged:
         return ops.CreateTableOp.from_table(table)
     from mig.autogen.compare.indexes import index_op
 
-    copy = table.to_metadata(sa.MetaData())
+    copy = table.to_metadata(sa.MetaData(naming_convention=table.metadata.naming_convention))
+    _state_flags(copy, flagged)
     for index in list(copy.indexes):
         if _plain_index(index):
             continue
@@ -204,6 +209,44 @@ def create_table_op(ctx: AutogenContext, table: sa.Table) -> ops.CreateTableOp:
         items = [copy.c[c] if isinstance(c, str) else c for c in op.columns]
         sa.Index(op.index_name, *items, unique=op.unique, _table=copy, **op.kw)
     return ops.CreateTableOp.from_table(copy)
+
+
+def _convention_named_flags(table: sa.Table) -> set[tuple[str, str]]:
+    """``(kind, column)`` of the ``unique=True`` / ``index=True`` flags a naming convention
+    names differently from what the flag alone gives in ``op.create_table`` (whose MetaData
+    has the default convention: unique unnamed, index ``ix_<table>_<column>``)."""
+    convention = table.metadata.naming_convention
+    out: set[tuple[str, str]] = set()
+    for item in [*table.constraints, *table.indexes]:
+        if not getattr(item, "_column_flag", False) or not isinstance(item.name, str):
+            continue
+        column = next(iter(item.columns)).name
+        if isinstance(item, sa.UniqueConstraint):
+            out.add(("unique", column))
+        elif isinstance(item, sa.Index) and convention.get("ix") != _DEFAULT_IX:
+            out.add(("index", column))
+    return out
+
+
+_DEFAULT_IX = sa.MetaData().naming_convention.get("ix")
+
+
+def _state_flags(copy: sa.Table, flagged: set[tuple[str, str]]) -> None:
+    """Turn convention-named column flags into constraints and indexes of their own, named
+    with their final (``conv``) name, so create_table keeps the model's names."""
+    for item in [*copy.constraints, *copy.indexes]:
+        if not getattr(item, "_column_flag", False) or not isinstance(item.name, str):
+            continue
+        column = next(iter(item.columns))
+        kind = "unique" if isinstance(item, sa.UniqueConstraint) else "index"
+        if (kind, column.name) not in flagged:
+            continue
+        item._column_flag = False
+        item.name = sa.sql.elements.conv(str(item.name))
+        if kind == "unique":
+            column.unique = None
+        else:
+            column.index = None
 
 
 def _plain_index(index: sa.Index) -> bool:

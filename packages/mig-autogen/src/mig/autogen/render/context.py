@@ -54,6 +54,9 @@ class RenderContext:
         self.opts.setdefault("render_item", render_item)
         self.in_batch = False
         self.metadata = None
+        # notes for the directive being rendered (a type written as its database type):
+        # the registry writes them as comments above it
+        self.todos: list[str] = []
 
     @classmethod
     def from_migration_context(

@@ -99,10 +99,18 @@ class RendererRegistry:
         return any(klass in self._batchable for klass in type(op).__mro__)
 
     def render(self, context: RenderContext, op: MigrateOperation) -> list[Any]:
-        """The statements of one directive, with the rename note above it when marked."""
-        result = self.renderer_for(op)(context, op)
+        """The statements of one directive, with the rename note above it when marked.
+
+        Notes a renderer left in ``context.todos`` while rendering it (a type that could
+        only be written as its database type) become comment lines above it too.
+        """
+        outer, context.todos = context.todos, []
+        try:
+            result = self.renderer_for(op)(context, op)
+        finally:
+            todos, context.todos = context.todos, outer
         statements = list(result) if isinstance(result, list | tuple) else [result]
-        return rename_note(op) + statements
+        return rename_note(op) + [Comment(text) for text in todos] + statements
 
 
 renderers = RendererRegistry()

@@ -22,6 +22,7 @@ from sqlalchemy.sql.schema import (
 )
 
 from mig import ops
+from mig.autogen.ordering import schema_item_key
 from mig.autogen.render.columns import render_column
 from mig.autogen.render.constraints import (
     render_check,
@@ -84,7 +85,7 @@ def table_items(context: RenderContext, table: sa.Table) -> list[Node]:
     ]
     extra: list[Any] = [c for c in table.constraints if _renders_itself(c, table)]
     extra += [i for i in table.indexes if not getattr(i, "_column_flag", False)]
-    extra.sort(key=lambda item: (_kind(item), str(item.name or ""), str(id(item))))
+    extra.sort(key=lambda item: (_kind(item), schema_item_key(item)))
     for item in extra:
         items.append(render_schema_item(context, item))
     return items

@@ -26,9 +26,10 @@ from mig.cli.lint.model import (
 )
 from mig.cli.lint.recording import Located, record_migration
 from mig.cli.lint.registry import REGISTRY, RuleRegistry
-from mig.cli.lint.rules import NEEDS_DATABASE
+from mig.cli.lint.rules import NEEDS_DATABASE, UNRENDERED_TYPE
 from mig.cli.lint.settings import DEFAULT_CONFIG, LintConfig
 from mig.cli.lint.suppress import Suppressions, parse_suppressions
+from mig.cli.lint.todos import unrendered_types
 from mig.ops import (
     CreateTableOp,
     MigrateOperation,
@@ -224,6 +225,7 @@ def lint_file(
     if not Path(path).is_file():
         raise MigrationLoadError(f"{shown}: no such migration file")
     suppressions = None
+    source = ""
     if Path(path).suffix == ".py":
         try:
             source = Path(path).read_text(encoding="utf-8")
@@ -255,6 +257,22 @@ def lint_file(
                 path=shown,
                 line=line,
                 suppressed=_suppression(suppressions, needs_db.id, (line,)),
+            )
+        )
+    unrendered = next((r for r in rules if r.id == UNRENDERED_TYPE), None)
+    for line, type_name in unrendered_types(source) if unrendered is not None else ():
+        findings.append(
+            Finding(
+                rule_id=unrendered.id,
+                rule_name=unrendered.name,
+                severity=unrendered.severity,
+                message=f"{unrendered.summary} ({type_name})",
+                op="type",
+                target=type_name,
+                revision=revision,
+                path=shown,
+                line=line,
+                suppressed=_suppression(suppressions, unrendered.id, (line,)),
             )
         )
     report = LintReport(rules=rules, migrations=1, dialect=dialect)

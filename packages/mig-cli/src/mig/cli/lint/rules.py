@@ -1,8 +1,10 @@
 """The built-in rules. Each is a small check on one directive class; the registry, the
 suppression comments and the output formats are shared with the rules projects add.
 
-Ids are stable: MIG001-MIG013. ``needs-database`` (MIG013) has no check of its own: the
-engine reports it when ``upgrade()`` asks for a connection while being recorded.
+Ids are stable: MIG001-MIG014. ``needs-database`` (MIG013) and ``unrendered-type`` (MIG014)
+have no check of their own: the engine reports the first when ``upgrade()`` asks for a
+connection while being recorded, the second for each note autogenerate left in the
+script's source (``todos.py``).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from mig.ops import (
 )
 
 NEEDS_DATABASE = "MIG013"
+UNRENDERED_TYPE = "MIG014"
 
 
 def register_builtin_rules(registry: RuleRegistry) -> None:
@@ -214,6 +217,20 @@ def register_builtin_rules(registry: RuleRegistry) -> None:
     )
     def needs_database(op: object, ctx: LintContext) -> CheckResult:
         return None  # reported by the engine, never by a directive
+
+    @rule(
+        UNRENDERED_TYPE,
+        "unrendered-type",
+        severity="error",
+        summary=(
+            "autogenerate wrote this column type as its database type because its repr() "
+            "does not rebuild it: write the real type, or render it with the render_item "
+            "hook, and delete the TODO(mig) lines"
+        ),
+        ops=(),
+    )
+    def unrendered_type(op: object, ctx: LintContext) -> CheckResult:
+        return None  # reported by the engine from the script's comments
 
 
 register_builtin_rules(REGISTRY)
