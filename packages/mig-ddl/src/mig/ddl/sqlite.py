@@ -20,6 +20,7 @@ from sqlalchemy.sql.schema import DefaultClause
 
 from mig import ops
 from mig.ddl import elements as el
+from mig.ddl import type_checks
 from mig.ddl.impl import DefaultImpl, plain_column_hook
 
 AUTOBATCH_OPTION = "sqlite_autobatch"
@@ -160,7 +161,17 @@ class SQLiteImpl(DefaultImpl):
                     not (col.primary_key or col.unique or col.foreign_keys)
                     and _constant_default(col)
                     and not op.kw
+                    and not self._brings_type_check(batch, col)
                 ):
                     continue
             return True
         return False
+
+    def _brings_type_check(self, batch: ops.BatchAlterTableOp, column: sa.Column) -> bool:
+        """Whether the column's type makes a CHECK here: in a batch block the table is then
+        rebuilt with it (as Alembic does), where a lone add_column declares it inline."""
+        return bool(
+            type_checks.type_checks(
+                column.type, column.name, batch.table_name, batch.schema, self.dialect
+            )
+        )
