@@ -7,26 +7,11 @@ Item 3: a naming convention applies to ``unique=True`` / ``index=True`` inside c
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
+import autogen_exact_support as support
 import pytest
 import sqlalchemy as sa
 
 from mig.autogen.compare.naming import pg_constraint_name
-
-
-def _load(name: str):
-    path = Path(__file__).with_name(f"{name}.py")
-    spec = importlib.util.spec_from_file_location(f"mig_tests_{name}", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-support = _load("autogen_exact_support")
 
 
 def _users(md: sa.MetaData, name: str = "users") -> sa.Table:

@@ -6,23 +6,8 @@ renames them back. Other databases have no such names: the same pair just round-
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
+import autogen_exact_support as support
 import sqlalchemy as sa
-
-
-def _load(name: str):
-    path = Path(__file__).with_name(f"{name}.py")
-    spec = importlib.util.spec_from_file_location(f"mig_tests_{name}", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-support = _load("autogen_exact_support")
 
 
 def _model(name: str, renamed_from: str | None = None, unique: bool = True) -> sa.MetaData:

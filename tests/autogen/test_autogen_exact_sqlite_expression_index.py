@@ -3,26 +3,11 @@ a second comparison after the upgrade is empty."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
+import autogen_exact_support as support
 import pytest
 import sqlalchemy as sa
 
 from mig.autogen.compare.sqlite_indexes import parse_index_sql
-
-
-def _load(name: str):
-    path = Path(__file__).with_name(f"{name}.py")
-    spec = importlib.util.spec_from_file_location(f"mig_tests_{name}", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-support = _load("autogen_exact_support")
 
 
 def _model(*indexes) -> sa.MetaData:

@@ -3,27 +3,12 @@ CHECK (through mig-ddl's add_column), and a comparison sees the CHECK when it is
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
+import autogen_exact_support as support
 import pytest
 import sqlalchemy as sa
 
 from mig.autogen import compare_metadata
 from mig.runtime import MigrationContext
-
-
-def _load(name: str):
-    path = Path(__file__).with_name(f"{name}.py")
-    spec = importlib.util.spec_from_file_location(f"mig_tests_{name}", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-support = _load("autogen_exact_support")
 
 CONVENTION = {"ck": "ck_%(table_name)s_%(constraint_name)s"}
 

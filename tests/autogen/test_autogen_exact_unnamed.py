@@ -5,27 +5,12 @@ through a table rebuild instead of a warning; a difference left without a direct
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
+import autogen_exact_support as support
 import pytest
 import sqlalchemy as sa
 
 from mig.autogen import AutogenContext, compare_metadata
 from mig.runtime import MigrationContext
-
-
-def _load(name: str):
-    path = Path(__file__).with_name(f"{name}.py")
-    spec = importlib.util.spec_from_file_location(f"mig_tests_{name}", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-support = _load("autogen_exact_support")
 
 
 def _model(*extra: sa.SchemaItem) -> sa.MetaData:
