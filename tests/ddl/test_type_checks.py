@@ -13,6 +13,7 @@ import itertools
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.dialects import oracle
 
 from mig import ops
 from mig.ddl import UnsupportedOperationError, to_sql
@@ -254,6 +255,9 @@ def _alter_to_plain() -> ops.AlterColumnOp:
 
 _ADD_CK = "ALTER TABLE t ADD CONSTRAINT ck_d CHECK (d IN ('a', 'b'))"
 _ALTER_CK = "ALTER TABLE t ADD CONSTRAINT ck_c CHECK (c IN ('a', 'b', 'z'))"
+#: SQLAlchemy 2.0 gives Oracle no native BOOLEAN (so a CHECK), 2.1 does
+_ORACLE_NATIVE_BOOLEAN = oracle.dialect().supports_native_boolean
+
 OFFLINE = {
     ("add", "postgresql"): ["ALTER TABLE t ADD COLUMN d VARCHAR(1)", _ADD_CK],
     ("add", "mysql"): ["ALTER TABLE t ADD COLUMN d VARCHAR(1)", _ADD_CK],
@@ -289,8 +293,8 @@ OFFLINE = {
         "ALTER TABLE t MODIFY c VARCHAR(1 CHAR)",
         _ALTER_CK,
     ],
-    # BOOLEAN is native on PostgreSQL (and on Oracle as SQLAlchemy renders it offline), SQL
-    # Server's BIT gets no CHECK: nothing to drop there.
+    # BOOLEAN is native on PostgreSQL (and on Oracle from SQLAlchemy 2.1, which renders it
+    # offline for Oracle 23), SQL Server's BIT gets no CHECK: nothing to drop there.
     ("to_plain", "postgresql"): ["ALTER TABLE t ALTER COLUMN c TYPE INTEGER"],
     ("to_plain", "mysql"): ["ALTER TABLE t MODIFY c INTEGER"],
     ("to_plain", "mariadb"): [
@@ -298,7 +302,10 @@ OFFLINE = {
         "ALTER TABLE t MODIFY c INTEGER",
     ],
     ("to_plain", "mssql"): ["ALTER TABLE t ALTER COLUMN c INTEGER"],
-    ("to_plain", "oracle"): ["ALTER TABLE t MODIFY c INTEGER"],
+    ("to_plain", "oracle"): [
+        *([] if _ORACLE_NATIVE_BOOLEAN else ["ALTER TABLE t DROP CONSTRAINT ck_b"]),
+        "ALTER TABLE t MODIFY c INTEGER",
+    ],
 }
 _BUILDERS = {"add": _add, "alter": _alter, "to_plain": _alter_to_plain}
 
