@@ -13,6 +13,7 @@ MIG_PG_URI / MIG_MARIADB_URI.
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -29,15 +30,20 @@ BACKENDS = {
 }
 SQLALCHEMY = {"2.0": "SQLAlchemy~=2.0.0", "2.1": "SQLAlchemy~=2.1.0"}
 
-# Each package and the mig siblings it needs, transitively (DESIGN.md).
-CLOSURE = {
-    "ops": ["ops"],
-    "ddl": ["ops", "ddl"],
-    "scripts": ["scripts"],
-    "runtime": ["ops", "ddl", "runtime"],
-    "autogen": ["ops", "ddl", "runtime", "autogen"],
-    "cli": ["ops", "ddl", "scripts", "runtime", "autogen", "cli"],
-}
+
+def _edges():
+    """The package edges, declared once in tools/edges.toml (see tools/edges.py)."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import edges
+    finally:
+        sys.path.remove(str(ROOT / "tools"))
+    return edges.load()
+
+
+EDGES = _edges()
+# Each package and the mig siblings it needs, transitively (DESIGN.md)
+CLOSURE = {name: EDGES.closure(name) for name in EDGES.packages}
 
 
 @nox.session
@@ -76,8 +82,15 @@ def _isolated(package: str):
             wheels = _build_wheels(session, CLOSURE[package], outdir)
             session.install(*wheels)
         session.run("python", str(ROOT / "tools" / "check_isolated.py"), package)
+        for script in RUNS_ALONE.get(package, ()):
+            session.run("python", script, "offline", external=False)
 
     return session_fn
+
+
+#: scripts that must run with only a package and its closure installed: a deployment with
+#: mig-runtime alone records and writes the PostgreSQL enum ops (issue 16)
+RUNS_ALONE = {"runtime": [str(ROOT / "tests" / "runtime" / "enum_ops_runtime_only.py")]}
 
 
 for _package in CLOSURE:

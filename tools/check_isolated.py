@@ -16,34 +16,19 @@ import importlib
 import importlib.metadata
 import importlib.util
 import pkgutil
-import re
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-CLOSURE = {
-    "ops": {"ops"},
-    "ddl": {"ops", "ddl"},
-    "scripts": {"scripts"},
-    "runtime": {"ops", "ddl", "runtime"},
-    "autogen": {"ops", "ddl", "runtime", "autogen"},
-    "cli": {"ops", "ddl", "scripts", "runtime", "autogen", "cli"},
-}
-# Third-party distributions each install may bring (with their own dependencies).
-THIRD_PARTY = {
-    "ops": {"sqlalchemy", "greenlet", "typing-extensions"},
-    "scripts": {"mako", "markupsafe"},
-}
-THIRD_PARTY["ddl"] = THIRD_PARTY["runtime"] = THIRD_PARTY["autogen"] = THIRD_PARTY["ops"]
-THIRD_PARTY["cli"] = THIRD_PARTY["ops"] | THIRD_PARTY["scripts"] | {"click", "colorama"}
-# libcst (mig adopt) and the YAML package it needs (pyyaml-ft on Python 3.13)
-THIRD_PARTY["cli"] |= {"libcst", "pyyaml", "pyyaml-ft"}
+from edges import load, normalise  # (tools/edges.py: this script's folder is on sys.path)
+
+EDGES = load()
+# Each package and the mig siblings it needs, transitively
+CLOSURE = {name: set(EDGES.closure(name)) for name in EDGES.packages}
+# Third-party distributions each install may bring (with their own dependencies)
+THIRD_PARTY = {name: EDGES.distributions(name) for name in EDGES.packages}
 INSTALLER = {"pip", "setuptools", "wheel"}
-
-
-def _norm(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def check_mig_diff() -> list[str]:
@@ -91,7 +76,7 @@ def main(package: str) -> int:
     for other in set(CLOSURE) - CLOSURE[package]:
         if importlib.util.find_spec(f"mig.{other}") is not None:
             problems.append(f"mig.{other} is importable but outside mig-{package}'s edges")
-    installed = {_norm(d.metadata["Name"]) for d in importlib.metadata.distributions()}
+    installed = {normalise(d.metadata["Name"]) for d in importlib.metadata.distributions()}
     ours = {f"mig-{p}" for p in CLOSURE[package]}
     extra = installed - ours - THIRD_PARTY[package] - INSTALLER
     if extra:

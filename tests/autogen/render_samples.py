@@ -7,7 +7,7 @@ from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.sql.elements import conv
 
 from mig import ops
-from mig.autogen import enum_ops
+from mig.ops import enum_ops
 
 
 def users_table():

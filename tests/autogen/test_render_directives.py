@@ -15,8 +15,8 @@ import pytest
 import sqlalchemy as sa
 
 from mig import ops
-from mig.autogen import enum_ops
 from mig.autogen.render import FOOTER, HEADER, RenderError, render_python_code, renderers
+from mig.ops import enum_ops
 
 
 def _load_samples():
@@ -397,19 +397,19 @@ op.drop_table("a")
 """,
     ),
     "create_enum_type": (
-        ["import mig.autogen.enum_ops  # noqa: F401  (op.create_enum_type & co.)"],
+        [],
         """\
 op.create_enum_type("mood", ["sad", "ok"], schema="s")
 """,
     ),
     "drop_enum_type": (
-        ["import mig.autogen.enum_ops  # noqa: F401  (op.create_enum_type & co.)"],
+        [],
         """\
 op.drop_enum_type("mood", values=["sad", "ok"])
 """,
     ),
     "add_enum_value": (
-        ["import mig.autogen.enum_ops  # noqa: F401  (op.create_enum_type & co.)"],
+        [],
         """\
 op.add_enum_value(
     "mood",
@@ -421,7 +421,7 @@ op.add_enum_value(
 """,
     ),
     "drop_enum_value": (
-        ["import mig.autogen.enum_ops  # noqa: F401  (op.create_enum_type & co.)"],
+        [],
         """\
 op.drop_enum_value("mood", "happy", ["sad", "ok"], schema="s")
 """,

@@ -262,8 +262,8 @@ def test_every_directive_is_described_in_words() -> None:
     from sqlalchemy.dialects import postgresql
 
     from mig import ops
-    from mig.autogen import enum_ops
     from mig.autogen.describe import _DESCRIBERS, differences
+    from mig.ops import enum_ops
 
     containers = {ops.MigrationScript, ops.ModifyTableOps, ops.BatchAlterTableOp}
     containers |= {ops.UpgradeOps, ops.DowngradeOps}

@@ -1,13 +1,32 @@
-"""A project's whole life through the ``mig`` command, on every configured backend."""
+"""A project's whole life through the ``mig`` command, on every configured backend.
+
+The commands run in this process (click's CliRunner over the console script's own entry
+point): a subprocess per command cost most of these tests' time and tests nothing more here.
+The first upgrade still goes through the real ``mig`` console script; locks, signals and the
+README's commands have their own subprocess tests.
+"""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from tests.e2e.conftest import Project
 
 CREATE_A = 'op.create_table("a", sa.Column("id", sa.Integer, primary_key=True))'
 CREATE_B = 'op.create_table("b", sa.Column("id", sa.Integer, primary_key=True))'
 CREATE_C = 'op.create_table("c", sa.Column("id", sa.Integer, primary_key=True))'
 CREATE_F = 'op.create_table("f", sa.Column("id", sa.Integer, primary_key=True))'
+
+
+@pytest.fixture
+def project(engine: sa.Engine, tmp_path: Path) -> Project:
+    root = tmp_path / "proj"
+    root.mkdir()
+    return Project(root, engine.url.render_as_string(hide_password=False), in_process=True)
 
 
 def _chain(project) -> None:
@@ -19,7 +38,7 @@ def _chain(project) -> None:
 
 def test_linear_life_upgrade_downgrade_by_absolute_partial_and_relative_ids(project) -> None:
     _chain(project)
-    out = project.mig("upgrade", "head").out
+    out = project.mig("upgrade", "head", console_script=True).out
     assert "[1/3] upgrade aaa111 create a ok" in out
     assert "[3/3] upgrade ccc333 create c ok" in out
     assert {"a", "b", "c"} <= project.table_names()
@@ -58,8 +77,6 @@ def test_stamp_and_purge(project) -> None:
     project.mig("stamp", "base")
     assert project.version_rows() == set()
     eng_url = project.url
-    import sqlalchemy as sa
-
     eng = sa.create_engine(eng_url)
     with eng.begin() as conn:
         conn.exec_driver_sql("INSERT INTO mig_version (version_num) VALUES ('zzz999')")

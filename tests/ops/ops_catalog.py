@@ -11,10 +11,12 @@ from sqlalchemy.dialects import mysql, postgresql
 
 from mig.ops import (
     AddColumnOp,
+    AddEnumValueOp,
     AlterColumnOp,
     BatchAlterTableOp,
     BulkInsertOp,
     CreateCheckConstraintOp,
+    CreateEnumTypeOp,
     CreateExcludeConstraintOp,
     CreateForeignKeyOp,
     CreateIndexOp,
@@ -25,6 +27,8 @@ from mig.ops import (
     DowngradeOps,
     DropColumnOp,
     DropConstraintOp,
+    DropEnumTypeOp,
+    DropEnumValueOp,
     DropIndexOp,
     DropTableCommentOp,
     DropTableOp,
@@ -131,6 +135,19 @@ def every_directive() -> list:
         DropConstraintOp(
             "uq", "t", type_="unique", restore=CreateUniqueConstraintOp("uq", "t", ["a"])
         ),
+        CreateEnumTypeOp("mood", ["sad", "it's", "a:b"], schema="s"),
+        DropEnumTypeOp("mood", schema="s", values=["sad", "ok"]),
+        DropEnumTypeOp("mood"),
+        AddEnumValueOp(
+            "mood",
+            "happy",
+            schema="s",
+            after="ok",
+            values=["sad", "ok"],
+            columns=[{"table": "p", "column": "m", "schema": "s", "default": "'ok'::mood"}],
+        ),
+        AddEnumValueOp("mood", "", before="sad"),
+        DropEnumValueOp("mood", "happy", ["sad", "ok"], columns=[{"table": "p", "column": "m"}]),
         BulkInsertOp(
             sa.table(
                 "t",

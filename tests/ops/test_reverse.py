@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+from full_state import state
 
 from mig.ops import (
     AddColumnOp,
@@ -88,6 +89,7 @@ def test_reverse_twice_is_identity(directive) -> None:
     back = directive.reverse()
     assert back != directive
     assert back.reverse() == directive
+    assert state(back.reverse()) == state(directive)  # every attribute, not only the fields
 
 
 def test_create_table_reverses_to_drop_that_restores_it() -> None:
@@ -95,6 +97,7 @@ def test_create_table_reverses_to_drop_that_restores_it() -> None:
     drop = create.reverse()
     assert isinstance(drop, DropTableOp) and (drop.table_name, drop.schema) == ("users", "app")
     assert drop.reverse() == create
+    assert state(drop.reverse()) == state(create)
 
 
 def test_drop_table_from_table_restores_every_constraint_and_index() -> None:

@@ -5,11 +5,11 @@ from mig.autogen._version import __version__
 __all__ = ["__version__"]
 
 # -- compare (model vs database -> directives) ---------------------------------------------
-from mig.autogen import enum_ops  # registers op.create_enum_type & co.
+from mig.autogen import enum_ops  # the enum directives' old home (now mig.ops), re-exported
 from mig.autogen.api import compare_metadata, compare_to_ops, produce_migrations
 from mig.autogen.compare import comparator, comparators
 from mig.autogen.context import AutogenContext, AutogenError
-from mig.autogen.enum_ops import (
+from mig.ops.enum_ops import (
     AddEnumValueOp,
     CreateEnumTypeOp,
     DropEnumTypeOp,

@@ -97,5 +97,5 @@ def produce_migrations(
     ctx = _context(migration_context, metadata, opts)
     upgrade = run_comparison(ctx)
     downgrade = upgrade.reverse()
-    downgrade.downgrade_token = ctx.opts["downgrade_token"]
+    downgrade.downgrade_token = ctx.options.downgrade_token
     return ops.MigrationScript(None, upgrade, downgrade, imports=sorted(ctx.imports))

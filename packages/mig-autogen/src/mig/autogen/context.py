@@ -9,10 +9,17 @@ and one meaning in one place.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Dialect, Inspector
+
+from mig.autogen.options import (  # noqa: F401  (DEFAULT_OPTIONS, AutogenError: public here too)
+    DEFAULT_OPTIONS,
+    AutogenError,
+    AutogenOptions,
+)
 
 if TYPE_CHECKING:
     from mig.ddl import DefaultImpl
@@ -20,31 +27,6 @@ if TYPE_CHECKING:
 
 NameFilter = Callable[[str | None, str, Mapping[str, Any]], bool]
 ObjectFilter = Callable[[Any, str | None, str, bool, Any], bool]
-
-DEFAULT_OPTIONS: dict[str, Any] = {
-    "target_metadata": None,
-    "include_schemas": False,
-    "include_name": None,
-    "include_object": None,
-    "compare_type": True,
-    "compare_server_default": False,
-    "compare_check_constraints": False,
-    "detect_renames": True,
-    "render_as_batch": False,
-    "render_item": None,
-    "user_module_prefix": None,
-    "sqlalchemy_module_prefix": "sa.",
-    "mig_module_prefix": "op.",
-    "process_revision_directives": None,
-    "upgrade_token": "upgrades",
-    "downgrade_token": "downgrades",
-}
-"""Every autogenerate option with its default (Alembic's names and defaults, plus mig's
-``detect_renames`` and ``compare_check_constraints``)."""
-
-
-class AutogenError(ValueError):
-    """A one-line error about an autogenerate input (an option, the model, the context)."""
 
 
 def _metadatas(value: Any) -> list[sa.MetaData]:
@@ -75,12 +57,13 @@ class AutogenContext:
         opts: Mapping[str, Any] | None = None,
         autogenerate: bool = True,
     ) -> None:
-        merged: dict[str, Any] = dict(DEFAULT_OPTIONS)
+        keywords: dict[str, Any] = {}
         if migration_context is not None:
-            merged.update({k: v for k, v in migration_context.opts.items() if v is not None})
-        merged.update(opts or {})
+            keywords.update({k: v for k, v in migration_context.opts.items() if v is not None})
+        self.options = AutogenOptions.from_keywords(keywords, opts)
+        """The run's autogenerate options, built once (typed, frozen)."""
         if metadata is None:
-            metadata = merged.get("target_metadata")
+            metadata = self.options.target_metadata
         if autogenerate and migration_context is not None:
             if migration_context.as_sql:
                 raise AutogenError(
@@ -90,7 +73,9 @@ class AutogenContext:
             if migration_context.connection is None:
                 raise AutogenError("autogenerate needs a migration context with a connection")
         self.migration_context = migration_context
-        self.opts = merged
+        self.opts: Mapping[str, Any] = MappingProxyType({**keywords, **self.options.as_keywords()})
+        """The migration context's keywords with the autogenerate options resolved,
+        read-only (what hooks written for Alembic read); mig reads :attr:`options`."""
         self.metadata: sa.MetaData | Sequence[sa.MetaData] | None = metadata
         self.metadatas: list[sa.MetaData] = _metadatas(metadata)
         self.imports: set[str] = set()
@@ -104,16 +89,6 @@ class AutogenContext:
         """Differences seen but left without a directive: ``compare_metadata`` reports them
         (``("skipped", message)``), so ``mig check`` cannot pass while one is left."""
         """What the comparison saw but could not express as a directive (also logged)."""
-        for name in ("include_name", "include_object", "render_item"):
-            hook = merged.get(name)
-            if hook is not None and not callable(hook):
-                raise AutogenError(f"{name}: expected a callable, got {type(hook).__name__}")
-        for name in ("compare_type", "compare_server_default"):
-            hook = merged.get(name)
-            if not isinstance(hook, bool) and not callable(hook):
-                raise AutogenError(
-                    f"{name}: expected True, False or a callable, got {type(hook).__name__}"
-                )
 
     def set_metadata(self, metadata: sa.MetaData | Sequence[sa.MetaData] | None) -> None:
         self.metadata = metadata
@@ -154,15 +129,15 @@ class AutogenContext:
 
     @property
     def include_schemas(self) -> bool:
-        return bool(self.opts["include_schemas"])
+        return bool(self.options.include_schemas)
 
     @property
     def detect_renames(self) -> bool:
-        return bool(self.opts["detect_renames"])
+        return bool(self.options.detect_renames)
 
     @property
     def compare_check_constraints(self) -> bool:
-        return bool(self.opts["compare_check_constraints"])
+        return bool(self.options.compare_check_constraints)
 
     @property
     def version_table(self) -> tuple[str | None, str] | None:
@@ -226,7 +201,7 @@ class AutogenContext:
         It is called for names read from the database (schemas, tables, columns, indexes,
         constraints) before their details are used; tables it refuses are never reflected.
         """
-        hook = self.opts["include_name"]
+        hook = self.options.include_name
         if hook is None:
             return True
         names = dict(parent_names)
@@ -241,7 +216,7 @@ class AutogenContext:
         self, obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
     ) -> bool:
         """``include_object(obj, name, type_, reflected, compare_to)``: False skips the object."""
-        hook = self.opts["include_object"]
+        hook = self.options.include_object
         if hook is None:
             return True
         return bool(hook(obj, name, type_, reflected, compare_to))

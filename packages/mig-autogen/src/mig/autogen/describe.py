@@ -15,8 +15,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
 from mig import ops
-from mig.autogen import enum_ops
+from mig.ops import enum_ops
 from mig.ops.codec.sql import encode_sql
+from mig.ops.dispatch import Dispatcher
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ class Difference:
 
 
 Describer = Callable[[Any, "Dialect | None"], Difference]
-_DESCRIBERS: dict[type, Describer] = {}
+_DESCRIBERS: Dispatcher[Describer] = Dispatcher("describer")
 
 
 def describer(op_cls: type) -> Callable[[Describer], Describer]:
@@ -62,11 +63,10 @@ def differences(
         for member in directive.ops:
             yield from differences(member, dialect)
         return
-    for klass in type(directive).__mro__:
-        fn = _DESCRIBERS.get(klass)
-        if fn is not None:
-            yield fn(directive, dialect)
-            return
+    fn = _DESCRIBERS.lookup(type(directive))
+    if fn is not None:
+        yield fn(directive, dialect)
+        return
     table = getattr(directive, "table_name", None)
     yield Difference(
         "~",

@@ -18,10 +18,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from mig import ops
-from mig.autogen import enum_ops
+from mig.ops import enum_ops
+from mig.ops.dispatch import Dispatcher
 
 Diff = tuple[Any, ...]
-_BUILDERS: dict[type, Callable[[Any], list[Any]]] = {}
+_BUILDERS: Dispatcher[Callable[[Any], list[Any]]] = Dispatcher("diff builder")
 
 
 def diff_builder(op_cls: type) -> Callable[[Callable[[Any], list[Any]]], Any]:
@@ -36,10 +37,9 @@ def diff_builder(op_cls: type) -> Callable[[Callable[[Any], list[Any]]], Any]:
 
 def to_diffs(directive: ops.MigrateOperation) -> list[Any]:
     """The diff tuples of a directive; a per-table group gives a list of its members' tuples."""
-    for klass in type(directive).__mro__:
-        builder = _BUILDERS.get(klass)
-        if builder is not None:
-            return builder(directive)
+    builder = _BUILDERS.lookup(type(directive))
+    if builder is not None:
+        return builder(directive)
     return [("directive", directive)]
 
 

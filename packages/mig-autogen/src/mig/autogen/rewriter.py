@@ -31,6 +31,7 @@ from typing import Any, TypeVar
 
 from mig import ops
 from mig.autogen.revision import downgrade_ops_list, set_ops_lists, upgrade_ops_list
+from mig.ops.dispatch import Dispatcher
 
 RewriteFn = Callable[[Any, Any, Any], Any]
 _F = TypeVar("_F", bound=RewriteFn)
@@ -46,7 +47,7 @@ class Rewriter:
     """Per-directive-type rewrite functions, usable as ``process_revision_directives``."""
 
     def __init__(self) -> None:
-        self._by_class: dict[type, RewriteFn] = {}
+        self._by_class: Dispatcher[RewriteFn] = Dispatcher("rewrite function")
         self._chained: tuple[Callable[..., Any], ...] = ()
 
     def rewrites(self, op_cls: type) -> Callable[[_F], _F]:
@@ -61,7 +62,7 @@ class Rewriter:
     def chain(self, other: Rewriter | Callable[..., Any]) -> Rewriter:
         """A Rewriter that runs this one, then ``other`` (a Rewriter or any hook)."""
         combined = Rewriter()
-        combined._by_class = dict(self._by_class)
+        combined._by_class = self._by_class.copy()
         combined._chained = (*self._chained, other)
         return combined
 
@@ -81,11 +82,7 @@ class Rewriter:
     # -- the walk -------------------------------------------------------------------------
 
     def _function_for(self, directive: Any) -> RewriteFn | None:
-        for klass in type(directive).__mro__:
-            fn = self._by_class.get(klass)
-            if fn is not None:
-                return fn
-        return None
+        return self._by_class.lookup(type(directive))
 
     def _rewrite(self, context: Any, revision: Any, directive: Any) -> list[Any]:
         fn = self._function_for(directive)

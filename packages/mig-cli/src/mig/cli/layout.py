@@ -61,7 +61,7 @@ def one_line(script: Any, how: Line, current: Collection[str] = ()) -> str:
     if how.branches and script.branch_labels:
         text += f" ({_comma(sorted(script.branch_labels))})"
     if how.head or how.tree:
-        if not script._all_nextrev:
+        if not script.all_nextrev:
             text += " (head)"
         elif script.is_head:  # a head that another revision depends_on
             text += " (effective head)"

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection, Dialect
 
 from mig import ops
 from mig.ddl.impl import DefaultImpl
+from mig.ddl.options import DDLOptions, unknown_option
 from mig.ddl.registry import dialect_key, impl_class_for
 
 
@@ -35,8 +36,13 @@ def get_impl(
     output_buffer: IO[str] | None = None,
     literal_binds: bool = False,
     context_opts: Mapping[str, Any] | None = None,
+    options: DDLOptions | None = None,
 ) -> DefaultImpl:
-    """The Impl registered for ``dialect`` (``DefaultImpl`` for a dialect nobody registered)."""
+    """The Impl registered for ``dialect`` (``DefaultImpl`` for a dialect nobody registered).
+
+    ``options`` are the DDL options mig-runtime built from ``configure()``; without them
+    they are read from ``context_opts`` (keywords, as tools and tests pass them).
+    """
     if isinstance(dialect, str):
         dialect = offline_dialect(dialect)
     cls = impl_class_for(dialect_key(dialect))
@@ -47,6 +53,7 @@ def get_impl(
         output_buffer=output_buffer,
         literal_binds=literal_binds,
         context_opts=context_opts,
+        options=options,
     )
 
 
@@ -87,10 +94,12 @@ def to_sql(
 ) -> list[str]:
     """Render directives offline for a dialect, as a list of statements without terminators.
 
-    ``opts`` are context options (``sqlite_autobatch=False``, ...).
+    ``opts`` are DDL options (``sqlite_autobatch=False``, ...: see :class:`DDLOptions`);
+    an unknown one is an error naming the closest.
     """
     if isinstance(directives, ops.MigrateOperation):
         directives = [directives]
+    unknown_option(opts, DDLOptions.names(), "to_sql()")
     impl = get_impl(dialect, as_sql=True, output_buffer=io.StringIO(), context_opts=opts)
     run_directives(impl, directives)
     return impl.statements

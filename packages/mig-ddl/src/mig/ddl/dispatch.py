@@ -8,6 +8,7 @@ executors of the members are honoured.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from mig import ops
@@ -33,7 +34,14 @@ def impl_of(
 
 
 def _execute_directive(operations: ops.Operations, operation: ops.MigrateOperation) -> Any:
-    return impl_of(operations, operation).run(operation)
+    impl = impl_of(operations, operation)
+    if not impl.outside_transaction(operation):
+        return impl.run(operation)
+    # e.g. PostgreSQL's ALTER TYPE ... ADD VALUE: in the context's autocommit block when it
+    # offers one (mig-runtime's does; a bare ImplContext has no transaction to leave)
+    block = getattr(operations.migration_context, "autocommit_block", None)
+    with block() if block is not None else contextlib.nullcontext():
+        return impl.run(operation)
 
 
 def _run_members(operations: ops.Operations, container: ops.OpContainer) -> None:

@@ -8,69 +8,43 @@ Dialect modules subclass it with ``__dialect__ = "name"`` and override what diff
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Iterable, Mapping
+from types import MappingProxyType
 from typing import IO, Any, ClassVar
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.engine import Connection, Dialect, Transaction
 from sqlalchemy.sql import ddl as sa_ddl
-from sqlalchemy.sql.base import SchemaEventTarget
 from sqlalchemy.sql.elements import BindParameter, ClauseElement
-from sqlalchemy.sql.type_api import TypeEngine
 
 from mig import ops
-from mig.ddl import compare, elements, type_checks
+from mig.ddl import elements, type_checks
+from mig.ddl.constraint_builders import (  # noqa: F401  (constraint_builder: public here too)
+    _CONSTRAINT_BUILDERS,
+    constraint_builder,
+)
+from mig.ddl.enum_types import ENUM_TYPE_METHODS, EnumTypeMethods
 from mig.ddl.errors import UnsupportedOperationError
+from mig.ddl.impl_compare import CompareMethods
+from mig.ddl.options import DDLOptions
+from mig.ddl.plain_column import (  # noqa: F401  (public here too: dialect modules, tests)
+    PLAIN_COLUMN_HOOKS,
+    _plain_hooks,
+    is_plain_column,
+    plain_column_hook,
+)
 from mig.ddl.registry import _add
+from mig.ops import dispatch
 
 _SIMPLE_NAME = re.compile(r"^\w+$")
 
-PLAIN_COLUMN_HOOKS: set[Callable[..., Any]] = set()
-"""``before_add_column`` / ``after_add_column`` functions that do nothing for a plain column
-(see :func:`is_plain_column`). ``add_column`` skips the stub Table only when both hooks of
-the Impl's class are in here, so a subclass overriding either still gets its table."""
+
+def _nothing() -> None:
+    """What undoes a transaction set-up that needed nothing."""
 
 
-def plain_column_hook(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Mark an add-column hook as a no-op for plain columns (adds it to PLAIN_COLUMN_HOOKS)."""
-    PLAIN_COLUMN_HOOKS.add(fn)
-    return fn
-
-
-def is_plain_column(column: sa.Column) -> bool:
-    """Whether ``ADD COLUMN`` for this column needs nothing but the column itself.
-
-    A plain column is detached, is no part of a key, index or constraint, has no comment,
-    no Sequence, and a type that hooks no schema events (no ENUM/Boolean constraint or
-    type, no variants). Its specification compiles the same with or without a Table, and
-    no statement rides on it, so ``add_column`` can skip building a stub Table and copying
-    the column, which cost more than compiling the statement.
-    """
-    type_ = column.type
-    return (
-        column.table is None
-        and not column.primary_key
-        and not column.foreign_keys
-        and not column.constraints
-        and not column.index
-        and not column.unique
-        and column.comment is None
-        and not isinstance(column.default, sa.Sequence)
-        and not isinstance(type_, SchemaEventTarget)
-        and not type_._variant_mapping
-    )
-
-
-@functools.cache
-def _plain_hooks(cls: type) -> bool:
-    return (
-        cls.before_add_column in PLAIN_COLUMN_HOOKS and cls.after_add_column in PLAIN_COLUMN_HOOKS
-    )
-
-
-class DefaultImpl:
+class DefaultImpl(EnumTypeMethods, CompareMethods):
     """The SQL-standard behaviour; also what an unknown (third-party) dialect gets."""
 
     __dialect__: ClassVar[str] = "default"
@@ -112,15 +86,25 @@ class DefaultImpl:
         output_buffer: IO[str] | None = None,
         literal_binds: bool = False,
         context_opts: Mapping[str, Any] | None = None,
+        options: DDLOptions | None = None,
     ) -> None:
         self.dialect = dialect
         self.connection = connection
         self.as_sql = as_sql
         self.output_buffer = output_buffer
-        self.literal_binds = literal_binds or as_sql
-        self.context_opts = dict(context_opts or {})
-        if self.context_opts.get("transactional_ddl") is not None:  # None: the dialect's own
-            self.transactional_ddl = bool(self.context_opts["transactional_ddl"])
+        if options is None:  # built from keywords here when no runtime built them
+            options = DDLOptions.from_keywords(context_opts or {})
+        self.options = options
+        separator = options.batch_separator_for(dialect.name)
+        if separator is not None:
+            self.batch_separator = separator
+        self.literal_binds = literal_binds or options.literal_binds or as_sql
+        self.context_opts: Mapping[str, Any] = MappingProxyType(
+            dict(context_opts) if context_opts is not None else options.as_keywords()
+        )
+        """The keywords the Impl was configured with, read-only (Alembic's name)."""
+        if options.transactional_ddl is not None:  # None: the dialect's own
+            self.transactional_ddl = options.transactional_ddl
         self.statements: list[str] = []
         """Offline: every statement written, without terminator (what ``to_sql`` returns)."""
 
@@ -136,10 +120,9 @@ class DefaultImpl:
 
     def run(self, operation: ops.MigrateOperation) -> Any:
         """Carry out one directive with the method registered for its class (or a base)."""
-        for klass in type(operation).__mro__:
-            method = DIRECTIVE_METHODS.get(klass)
-            if method is not None:
-                return getattr(self, method)(operation)
+        method = dispatch.find(DIRECTIVE_METHODS, operation)
+        if method is not None:
+            return getattr(self, method)(operation)
         raise UnsupportedOperationError(
             operation.op_name or type(operation).__name__,
             self.dialect_name,
@@ -164,6 +147,15 @@ class DefaultImpl:
     def emit_commit(self) -> None:
         """Offline: commit the script's transaction."""
         self._write_statement(self.commit_text)
+
+    def begin_transaction(self, connection: Connection) -> tuple[Transaction, Callable[[], None]]:
+        """Online: begin a transaction on ``connection`` that really covers DDL.
+
+        Returns the transaction and what undoes any set-up the dialect needed for it (the
+        runtime calls that once the transaction has ended). Most drivers need none; a
+        dialect whose driver begins transactions only before DML overrides this (SQLite).
+        """
+        return connection.begin(), _nothing
 
     def render(self, construct: str | ClauseElement) -> str:
         """A construct as the SQL text offline mode writes (no terminator)."""
@@ -327,7 +319,7 @@ class DefaultImpl:
     def naming_convention(self) -> Mapping[str, Any] | None:
         """The run's ``target_metadata`` naming convention: it names what a directive's
         column brings along (a type's CHECK, ``unique=True``), as in the model."""
-        return type_checks.naming_convention(self.context_opts)
+        return self.options.naming_convention
 
     def column_on_stub(self, op: ops.AddColumnOp) -> tuple[sa.Table, sa.Column]:
         column = op.column._copy()
@@ -508,12 +500,7 @@ class DefaultImpl:
 
     def build_constraint(self, op: ops.AddConstraintOp) -> sa.Constraint:
         """The SQLAlchemy constraint a create_* directive describes, on stub tables."""
-        builder = _CONSTRAINT_BUILDERS.get(type(op))
-        if builder is None:
-            for klass in type(op).__mro__:
-                builder = _CONSTRAINT_BUILDERS.get(klass)
-                if builder is not None:
-                    break
+        builder = dispatch.find(_CONSTRAINT_BUILDERS, op)
         if builder is None:
             raise UnsupportedOperationError(
                 op.op_name, self.dialect_name, "register a constraint builder for it", "unknown"
@@ -584,120 +571,6 @@ class DefaultImpl:
 
         run_batch(self, op, reason)
 
-    # -- comparison for autogenerate --------------------------------------------------------
-
-    type_synonyms: ClassVar[dict[str, str]] = compare.COMMON_TYPE_SYNONYMS
-    compare_type_arguments: ClassVar[bool] = True
-
-    def compare_type(self, reflected_column: sa.Column, metadata_column: sa.Column) -> bool:
-        """True when the reflected column's type differs from the model's."""
-        return compare.types_differ(self, reflected_column.type, metadata_column.type)
-
-    def normalize_type_name(self, name: str) -> str:
-        return compare.normalize_type_text(name, self.type_synonyms)
-
-    def compare_server_default(
-        self,
-        reflected_column: sa.Column,
-        metadata_column: sa.Column,
-        rendered_metadata_default: str | None,
-        rendered_reflected_default: str | None,
-    ) -> bool:
-        """True when the reflected server default differs from the model's."""
-        return compare.defaults_differ(self, rendered_metadata_default, rendered_reflected_default)
-
-    def normalize_default(self, text: str) -> str:
-        return compare.normalize_default_text(text)
-
-    def render_type(self, type_: TypeEngine) -> str:
-        return compare.render_type(self.dialect, type_)
-
-
-# -- building constraints from directives -------------------------------------------------
-
-
-def _pk(impl: DefaultImpl, op: ops.CreatePrimaryKeyOp) -> sa.Constraint:
-    table = impl.stub_table(
-        op.table_name, op.schema, *[sa.Column(c, sa.types.NullType()) for c in op.columns]
-    )
-    pk = sa.PrimaryKeyConstraint(*op.columns, name=op.constraint_name, **op.kw)
-    table.append_constraint(pk)
-    return pk
-
-
-def _unique(impl: DefaultImpl, op: ops.CreateUniqueConstraintOp) -> sa.Constraint:
-    table = impl.stub_table(
-        op.table_name, op.schema, *[sa.Column(c, sa.types.NullType()) for c in op.columns]
-    )
-    uq = sa.UniqueConstraint(*op.columns, name=op.constraint_name, **op.kw)
-    table.append_constraint(uq)
-    return uq
-
-
-def _fk(impl: DefaultImpl, op: ops.CreateForeignKeyOp) -> sa.Constraint:
-    md = sa.MetaData()
-    source = impl.stub_table(
-        op.source_table,
-        op.source_schema,
-        *[sa.Column(c, sa.types.NullType()) for c in op.local_cols],
-        metadata=md,
-    )
-    same = (op.referent_table, op.referent_schema) == (op.source_table, op.source_schema)
-    referent = (
-        source if same else impl.stub_table(op.referent_table, op.referent_schema, metadata=md)
-    )
-    for name in op.remote_cols:
-        if name not in referent.c:
-            referent.append_column(sa.Column(name, sa.types.NullType()))
-    fk = sa.ForeignKeyConstraint(
-        [source.c[c] for c in op.local_cols],
-        [referent.c[c] for c in op.remote_cols],
-        name=op.constraint_name,
-        onupdate=op.onupdate,
-        ondelete=op.ondelete,
-        deferrable=op.deferrable,
-        initially=op.initially,
-        match=op.match,
-        **op.kw,
-    )
-    source.append_constraint(fk)
-    return fk
-
-
-def _check(impl: DefaultImpl, op: ops.CreateCheckConstraintOp) -> sa.Constraint:
-    table = impl.stub_table(op.table_name, op.schema)
-    condition = sa.text(op.condition) if isinstance(op.condition, str) else op.condition
-    ck = sa.CheckConstraint(condition, name=op.constraint_name, **op.kw)
-    table.append_constraint(ck)
-    return ck
-
-
-def _exclude(impl: DefaultImpl, op: ops.CreateExcludeConstraintOp) -> sa.Constraint:
-    return impl.unsupported(
-        op.op_name,
-        "EXCLUDE constraints exist only on PostgreSQL",
-        "run it only on PostgreSQL, or write the SQL with op.execute(...)",
-    )
-
-
-_CONSTRAINT_BUILDERS: dict[type, Callable[[DefaultImpl, Any], sa.Constraint]] = {
-    ops.CreatePrimaryKeyOp: _pk,
-    ops.CreateUniqueConstraintOp: _unique,
-    ops.CreateForeignKeyOp: _fk,
-    ops.CreateCheckConstraintOp: _check,
-    ops.CreateExcludeConstraintOp: _exclude,
-}
-
-
-def constraint_builder(op_cls: type[ops.AddConstraintOp]) -> Callable[[Any], Any]:
-    """Register how a create-constraint directive becomes a SQLAlchemy constraint."""
-
-    def register(fn: Callable[[DefaultImpl, Any], sa.Constraint]) -> Any:
-        _CONSTRAINT_BUILDERS[op_cls] = fn
-        return fn
-
-    return register
-
 
 DIRECTIVE_METHODS: dict[type, str] = {
     ops.CreateTableOp: "create_table",
@@ -715,6 +588,7 @@ DIRECTIVE_METHODS: dict[type, str] = {
     ops.BulkInsertOp: "bulk_insert",
     ops.ExecuteSQLOp: "execute_sql",
     ops.BatchAlterTableOp: "batch",
+    **ENUM_TYPE_METHODS,
 }
 """Directive class -> the Impl method that carries it out."""
 

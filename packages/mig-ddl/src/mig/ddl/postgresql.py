@@ -6,6 +6,8 @@ What differs from the default:
 - A native ENUM used by ``create_table`` / ``add_column`` is created first
   (``CREATE TYPE``); online it is skipped when the type already exists, offline when this
   run's SQL has already created it.
+- ``create_enum_type`` / ``drop_enum_type`` / ``add_enum_value`` / ``drop_enum_value``
+  (mig.ops.enum_ops) are compiled here; ``ADD VALUE`` runs in an autocommit block.
 - ``create_exclude_constraint`` renders ``EXCLUDE USING <method> (...)``.
 - Server defaults are compared without PostgreSQL's ``::type`` casts.
 """
@@ -42,6 +44,15 @@ def _type(element: el.ColumnType, compiler: DDLCompiler, **kw: Any) -> str:
         )
         sql += f" USING {text}"
     return sql
+
+
+def _sql(text: str) -> sa.TextClause:
+    """SQL text whose colons are literal (an enum value may hold one)."""
+    return sa.text(text.replace(":", "\\:"))
+
+
+def _literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
 
 
 class PostgresqlImpl(DefaultImpl):
@@ -106,6 +117,62 @@ class PostgresqlImpl(DefaultImpl):
     @plain_column_hook  # a plain column's type is no ENUM
     def before_add_column(self, table: sa.Table, column: sa.Column) -> None:
         self._create_enums([column], table.schema)
+
+    # -- named ENUM types: op.create_enum_type & co. (mig.ops.enum_ops) ---------------------
+
+    outside_transaction_ops = (ops.AddEnumValueOp,)
+
+    def create_enum_type(self, op: ops.CreateEnumTypeOp) -> None:
+        self.execute(pg.CreateEnumType(op.to_type()))
+        self._offline_types.add((op.schema, op.type_name))  # a later create_table reuses it
+
+    def drop_enum_type(self, op: ops.DropEnumTypeOp) -> None:
+        self.execute(pg.DropEnumType(op.to_type()))
+        self._offline_types.discard((op.schema, op.type_name))
+
+    def add_enum_value(self, op: ops.AddEnumValueOp) -> None:
+        self.execute(_sql(self.add_enum_value_sql(op)))
+
+    def drop_enum_value(self, op: ops.DropEnumValueOp) -> None:
+        self.execute_all([_sql(statement) for statement in self.drop_enum_value_sql(op)])
+
+    def _enum_name(self, name: str, schema: str | None) -> str:
+        return self.dialect.identifier_preparer.format_type(
+            pg.ENUM(name=name, schema=schema, create_type=False)
+        )
+
+    def add_enum_value_sql(self, op: ops.AddEnumValueOp) -> str:
+        """``ALTER TYPE ... ADD VALUE IF NOT EXISTS`` (so a re-run step does not fail)."""
+        sql = (
+            f"ALTER TYPE {self._enum_name(op.type_name, op.schema)} "
+            f"ADD VALUE IF NOT EXISTS {_literal(op.value)}"
+        )
+        if op.before is not None:
+            sql += f" BEFORE {_literal(op.before)}"
+        elif op.after is not None:
+            sql += f" AFTER {_literal(op.after)}"
+        return sql
+
+    def drop_enum_value_sql(self, op: ops.DropEnumValueOp) -> list[str]:
+        """Rename the type aside, create it anew, convert each column, drop the old one."""
+        prep = self.dialect.identifier_preparer
+        aside = f"{op.type_name}_old_mig"
+        name = self._enum_name(op.type_name, op.schema)
+        out = [
+            f"ALTER TYPE {name} RENAME TO {prep.quote(aside)}",
+            f"CREATE TYPE {name} AS ENUM ({', '.join(_literal(v) for v in op.values)})",
+        ]
+        for col in op.columns:
+            table = prep.format_table(sa.table(col["table"], schema=col.get("schema")))
+            column = prep.quote(col["column"])
+            head = f"ALTER TABLE {table} ALTER COLUMN {column}"
+            if col.get("default") is not None:
+                out.append(f"{head} DROP DEFAULT")
+            out.append(f"{head} TYPE {name} USING {column}::text::{name}")
+            if col.get("default") is not None:
+                out.append(f"{head} SET DEFAULT {col['default']}")
+        out.append(f"DROP TYPE {self._enum_name(aside, op.schema)}")
+        return out
 
     # -- EXCLUDE --------------------------------------------------------------------------
 

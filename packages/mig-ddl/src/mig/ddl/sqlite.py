@@ -11,9 +11,11 @@ SQLite keeps no comments: comment directives do nothing here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Transaction
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import DDLCompiler
 from sqlalchemy.sql.schema import DefaultClause
@@ -22,8 +24,7 @@ from mig import ops
 from mig.ddl import elements as el
 from mig.ddl import type_checks
 from mig.ddl.impl import DefaultImpl, plain_column_hook
-
-AUTOBATCH_OPTION = "sqlite_autobatch"
+from mig.ddl.options import AUTOBATCH_OPTION
 
 # Directives SQLite does in place even inside a batch block with recreate="auto".
 _IN_PLACE = (
@@ -62,7 +63,7 @@ def _add_column(element: el.AddColumn, compiler: DDLCompiler, **kw: Any) -> str:
 
 class SQLiteImpl(DefaultImpl):
     __dialect__ = "sqlite"
-    # SQLite runs DDL inside transactions; mig-runtime turns off pysqlite's implicit
+    # SQLite runs DDL inside transactions; begin_transaction turns off pysqlite's implicit
     # transaction handling and issues BEGIN itself so that it really does.
     transactional_ddl = True
     compare_type_arguments = False  # SQLite enforces neither lengths nor precision
@@ -73,7 +74,30 @@ class SQLiteImpl(DefaultImpl):
 
     @property
     def autobatch(self) -> bool:
-        return bool(self.context_opts.get(AUTOBATCH_OPTION, True))
+        return self.options.sqlite_autobatch
+
+    def begin_transaction(self, connection: Connection) -> tuple[Transaction, Callable[[], None]]:
+        """A transaction that covers DDL too, and what puts the driver back after it.
+
+        pysqlite starts transactions only before DML, so DDL would commit on its own: with
+        transactional DDL the driver's implicit handling is switched off and BEGIN issued
+        explicitly; the returned function restores the driver's isolation level.
+        """
+        transaction, restore = super().begin_transaction(connection)
+        if not self.transactional_ddl:
+            return transaction, restore
+        raw = connection.connection.dbapi_connection  # the async adapters accept this too
+        if not hasattr(raw, "isolation_level"):
+            return transaction, restore
+        previous = raw.isolation_level
+        raw.isolation_level = None
+        connection.exec_driver_sql("BEGIN")
+
+        def put_back() -> None:
+            raw.isolation_level = previous
+            restore()
+
+        return transaction, put_back
 
     def rebuild(self, op: Any, reason: str) -> None:
         """Carry out ``op`` by rebuilding its table, or refuse when auto-batch is off."""

@@ -27,6 +27,12 @@ from mig.ops.containers import (
     UpgradeOps,
 )
 from mig.ops.data_ops import BulkInsertOp, ExecuteSQLOp
+from mig.ops.enum_ops import (
+    AddEnumValueOp,
+    CreateEnumTypeOp,
+    DropEnumTypeOp,
+    DropEnumValueOp,
+)
 from mig.ops.errors import (
     DirectiveError,
     IrreversibleOperationError,
@@ -55,11 +61,13 @@ op: Operations = OperationsProxy()  # type: ignore[assignment]
 __all__ = [
     "AddColumnOp",
     "AddConstraintOp",
+    "AddEnumValueOp",
     "AlterColumnOp",
     "BatchAlterTableOp",
     "BatchOperations",
     "BulkInsertOp",
     "CreateCheckConstraintOp",
+    "CreateEnumTypeOp",
     "CreateExcludeConstraintOp",
     "CreateForeignKeyOp",
     "CreateIndexOp",
@@ -71,6 +79,8 @@ __all__ = [
     "DowngradeOps",
     "DropColumnOp",
     "DropConstraintOp",
+    "DropEnumTypeOp",
+    "DropEnumValueOp",
     "DropIndexOp",
     "DropTableCommentOp",
     "DropTableOp",

@@ -2,8 +2,9 @@
 
 Each method builds a directive and hands it to :meth:`Operations.invoke`, which looks up the
 executor registered for the directive's class (mig-ddl registers the built-in ones; a
-recorder collects instead). The methods are written out here, with the argument names
-Alembic users type from memory, so editors and type checkers see every one of them.
+recorder collects instead). The methods are declared here, with the argument names
+Alembic users type from memory, so editors and type checkers see every one of them; each
+declaration also gives the op's ``batch_op`` form (see :mod:`mig.ops.signatures`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from sqlalchemy.sql.schema import Column, SchemaItem, Table
 from sqlalchemy.sql.selectable import TableClause
 from sqlalchemy.sql.type_api import TypeEngine
 
-from mig.ops import literals
+from mig.ops import dispatch, literals
 from mig.ops.base import MigrateOperation
 from mig.ops.column_ops import AddColumnOp, AlterColumnOp, DropColumnOp
 from mig.ops.constraint_ops import (
@@ -29,9 +30,12 @@ from mig.ops.constraint_ops import (
     DropConstraintOp,
 )
 from mig.ops.data_ops import BulkInsertOp, ExecuteSQLOp
+from mig.ops.dispatch import Dispatcher
+from mig.ops.enum_ops import AddEnumValueOp, CreateEnumTypeOp, DropEnumTypeOp, DropEnumValueOp
 from mig.ops.errors import NoDatabaseError, NoImplementationError
 from mig.ops.index_ops import CreateIndexOp, DropIndexOp
 from mig.ops.proxy import _active
+from mig.ops.signatures import op_method
 from mig.ops.table_ops import (
     CreateTableCommentOp,
     CreateTableOp,
@@ -50,7 +54,16 @@ _Op = TypeVar("_Op", bound=type[MigrateOperation])
 Implementation = Callable[["Operations", Any], Any]
 
 # Directive class -> executor. One registry for Operations and BatchOperations alike.
-_IMPLEMENTATIONS: dict[type, Implementation] = {}
+_IMPLEMENTATIONS: Dispatcher[Implementation] = Dispatcher("executor")
+
+# op.alter_column's argument -> AlterColumnOp's parameter.
+_ALTER_COLUMN_NAMES = {
+    "nullable": "modify_nullable",
+    "comment": "modify_comment",
+    "server_default": "modify_server_default",
+    "new_column_name": "modify_name",
+    "type_": "modify_type",
+}
 
 
 class Operations:
@@ -61,7 +74,7 @@ class Operations:
     mig.ops itself never touches it, so this class works with no database at all.
     """
 
-    _implementations: ClassVar[dict[type, Implementation]] = _IMPLEMENTATIONS
+    _implementations: ClassVar[Mapping[type, Implementation]] = _IMPLEMENTATIONS
 
     def __init__(self, migration_context: Any = None) -> None:
         self.migration_context = migration_context
@@ -86,10 +99,9 @@ class Operations:
 
     def invoke(self, operation: MigrateOperation) -> Any:
         """Run a directive through the executor registered for its class (or a base)."""
-        for klass in type(operation).__mro__:
-            impl = self._implementations.get(klass)
-            if impl is not None:
-                return impl(self, operation)
+        impl = dispatch.find(self._implementations, operation)
+        if impl is not None:
+            return impl(self, operation)
         name = type(operation).__name__
         raise NoImplementationError(
             f"no implementation for {operation.op_name or name}: install mig-ddl, or register "
@@ -245,7 +257,11 @@ class Operations:
         self.invoke(batch)
 
     # -- the op API ----------------------------------------------------------------------
+    # Each op is declared once, here: its signature and docstring. ``op_method`` builds the
+    # directive from the arguments and invokes it, and derives the ``batch_op`` form from
+    # the names listed in ``batch`` (see mig.ops.signatures).
 
+    @op_method(AddColumnOp, batch=("column", "*", "insert_before", "insert_after", "if_not_exists"))
     def add_column(
         self,
         table_name: str,
@@ -254,11 +270,32 @@ class Operations:
         schema: str | None = None,
         if_not_exists: bool | None = None,
     ) -> None:
-        """Add ``column`` to ``table_name`` (``ALTER TABLE ... ADD COLUMN``)."""
-        return self.invoke(
-            AddColumnOp(table_name, column, schema=schema, if_not_exists=if_not_exists)
-        )
+        """Add ``column`` to ``table_name`` (``ALTER TABLE ... ADD COLUMN``).
 
+        In a batch block, ``insert_before``/``insert_after`` place it when the table is
+        rebuilt.
+        """
+
+    @op_method(
+        AlterColumnOp,
+        rename=_ALTER_COLUMN_NAMES,
+        batch=(
+            "column_name",
+            "*",
+            "nullable",
+            "comment",
+            "server_default",
+            "new_column_name",
+            "type_",
+            "existing_type",
+            "existing_server_default",
+            "existing_nullable",
+            "existing_comment",
+            "insert_before",
+            "insert_after",
+            "**kw",
+        ),
+    )
     def alter_column(
         self,
         table_name: str,
@@ -282,24 +319,8 @@ class Operations:
         leaves them alone. ``existing_*`` describe the column as it is now: MySQL needs
         them to restate the column, and reversing the directive needs them.
         """
-        return self.invoke(
-            AlterColumnOp(
-                table_name,
-                column_name,
-                schema=schema,
-                existing_type=existing_type,
-                existing_server_default=existing_server_default,
-                existing_nullable=existing_nullable,
-                existing_comment=existing_comment,
-                modify_nullable=nullable,
-                modify_comment=comment,
-                modify_server_default=server_default,
-                modify_name=new_column_name,
-                modify_type=type_,
-                **kw,
-            )
-        )
 
+    @op_method(BulkInsertOp)
     def bulk_insert(
         self,
         table: Table | TableClause,
@@ -308,8 +329,8 @@ class Operations:
         multiinsert: bool = True,
     ) -> None:
         """Insert ``rows`` (dicts keyed by column name) into ``table``."""
-        return self.invoke(BulkInsertOp(table, rows, multiinsert=multiinsert))
 
+    @op_method(CreateCheckConstraintOp, batch=("constraint_name", "condition", "**kw"))
     def create_check_constraint(
         self,
         constraint_name: str | None,
@@ -320,16 +341,32 @@ class Operations:
         **kw: Any,
     ) -> None:
         """Add ``CHECK (condition)`` to a table."""
-        return self.invoke(
-            CreateCheckConstraintOp(constraint_name, table_name, condition, schema=schema, **kw)
-        )
 
+    @op_method(CreateExcludeConstraintOp, batch=("constraint_name", "*elements", "**kw"))
     def create_exclude_constraint(
         self, constraint_name: str | None, table_name: str, *elements: tuple[Any, str], **kw: Any
     ) -> None:
         """PostgreSQL: add ``EXCLUDE USING ... (expr WITH operator, ...)``."""
-        return self.invoke(CreateExcludeConstraintOp(constraint_name, table_name, elements, **kw))
 
+    @op_method(
+        CreateForeignKeyOp,
+        table="source_table",
+        schema="source_schema",
+        batch=(
+            "constraint_name",
+            "referent_table",
+            "local_cols",
+            "remote_cols",
+            "*",
+            "referent_schema",
+            "onupdate",
+            "ondelete",
+            "deferrable",
+            "initially",
+            "match",
+            "**dialect_kw",
+        ),
+    )
     def create_foreign_key(
         self,
         constraint_name: str | None,
@@ -348,24 +385,8 @@ class Operations:
         **dialect_kw: Any,
     ) -> None:
         """Add a foreign key from ``source_table(local_cols)`` to ``referent_table``."""
-        return self.invoke(
-            CreateForeignKeyOp(
-                constraint_name,
-                source_table,
-                referent_table,
-                local_cols,
-                remote_cols,
-                onupdate=onupdate,
-                ondelete=ondelete,
-                deferrable=deferrable,
-                initially=initially,
-                match=match,
-                source_schema=source_schema,
-                referent_schema=referent_schema,
-                **dialect_kw,
-            )
-        )
 
+    @op_method(CreateIndexOp, batch=("index_name", "columns", "**kw"))
     def create_index(
         self,
         index_name: str | None,
@@ -378,18 +399,8 @@ class Operations:
         **kw: Any,
     ) -> None:
         """Create an index; ``columns`` may hold SQL expressions for a functional index."""
-        return self.invoke(
-            CreateIndexOp(
-                index_name,
-                table_name,
-                columns,
-                schema=schema,
-                unique=unique,
-                if_not_exists=if_not_exists,
-                **kw,
-            )
-        )
 
+    @op_method(CreatePrimaryKeyOp, batch=("constraint_name", "columns"))
     def create_primary_key(
         self,
         constraint_name: str | None,
@@ -399,8 +410,8 @@ class Operations:
         schema: str | None = None,
     ) -> None:
         """Add a primary key on ``columns``."""
-        return self.invoke(CreatePrimaryKeyOp(constraint_name, table_name, columns, schema=schema))
 
+    @op_method(CreateTableOp, result=lambda directive, invoked: directive.table)
     def create_table(
         self, table_name: str, *columns: SchemaItem, if_not_exists: bool | None = None, **kw: Any
     ) -> Table:
@@ -409,10 +420,8 @@ class Operations:
         Keyword arguments go to ``sqlalchemy.Table``: ``schema``, ``comment``, and dialect
         options such as ``mysql_engine``. The returned Table is handy for ``bulk_insert``.
         """
-        operation = CreateTableOp(table_name, columns, if_not_exists=if_not_exists, **kw)
-        self.invoke(operation)
-        return operation.table
 
+    @op_method(CreateTableCommentOp, batch=("comment", "*", "existing_comment"))
     def create_table_comment(
         self,
         table_name: str,
@@ -422,12 +431,8 @@ class Operations:
         schema: str | None = None,
     ) -> None:
         """Set a table's comment."""
-        return self.invoke(
-            CreateTableCommentOp(
-                table_name, comment, schema=schema, existing_comment=existing_comment
-            )
-        )
 
+    @op_method(CreateUniqueConstraintOp, batch=("constraint_name", "columns", "**kw"))
     def create_unique_constraint(
         self,
         constraint_name: str | None,
@@ -438,10 +443,8 @@ class Operations:
         **kw: Any,
     ) -> None:
         """Add a unique constraint on ``columns``."""
-        return self.invoke(
-            CreateUniqueConstraintOp(constraint_name, table_name, columns, schema=schema, **kw)
-        )
 
+    @op_method(DropColumnOp, batch=("column_name", "**kw"))
     def drop_column(
         self,
         table_name: str,
@@ -452,10 +455,8 @@ class Operations:
         **kw: Any,
     ) -> None:
         """Drop a column (SQL Server: ``mssql_drop_default=True`` etc. drop what hangs on it)."""
-        return self.invoke(
-            DropColumnOp(table_name, column_name, schema=schema, if_exists=if_exists, **kw)
-        )
 
+    @op_method(DropConstraintOp, batch=("constraint_name", "type_"))
     def drop_constraint(
         self,
         constraint_name: str,
@@ -466,12 +467,8 @@ class Operations:
         if_exists: bool | None = None,
     ) -> None:
         """Drop a named constraint; ``type_`` is "foreignkey", "primary", "unique" or "check"."""
-        return self.invoke(
-            DropConstraintOp(
-                constraint_name, table_name, type_=type_, schema=schema, if_exists=if_exists
-            )
-        )
 
+    @op_method(DropIndexOp, batch=("index_name", "**kw"))
     def drop_index(
         self,
         index_name: str,
@@ -482,10 +479,8 @@ class Operations:
         **kw: Any,
     ) -> None:
         """Drop an index (MySQL and SQL Server need ``table_name``)."""
-        return self.invoke(
-            DropIndexOp(index_name, table_name=table_name, schema=schema, if_exists=if_exists, **kw)
-        )
 
+    @op_method(DropTableOp)
     def drop_table(
         self,
         table_name: str,
@@ -495,24 +490,68 @@ class Operations:
         **kw: Any,
     ) -> None:
         """Drop a table."""
-        return self.invoke(DropTableOp(table_name, schema=schema, if_exists=if_exists, **kw))
 
+    @op_method(DropTableCommentOp, batch=("*", "existing_comment"))
     def drop_table_comment(
         self, table_name: str, *, existing_comment: str | None = None, schema: str | None = None
     ) -> None:
         """Remove a table's comment."""
-        return self.invoke(
-            DropTableCommentOp(table_name, schema=schema, existing_comment=existing_comment)
-        )
 
+    @op_method(ExecuteSQLOp, table=None, schema=None, batch=("sqltext", "*", "execution_options"))
     def execute(
         self, sqltext: str | ClauseElement, *, execution_options: Mapping[str, Any] | None = None
     ) -> None:
-        """Run SQL the op API has no directive for (a string or a SQLAlchemy statement)."""
-        return self.invoke(ExecuteSQLOp(sqltext, execution_options=execution_options))
+        """Run SQL the op API has no directive for (a string or a SQLAlchemy statement).
 
+        In a batch block it runs in order with the block's other changes.
+        """
+
+    @op_method(RenameTableOp)
     def rename_table(
         self, old_table_name: str, new_table_name: str, *, schema: str | None = None
     ) -> None:
         """Rename a table."""
-        return self.invoke(RenameTableOp(old_table_name, new_table_name, schema=schema))
+
+    # -- PostgreSQL enum types ---------------------------------------------------------------
+
+    @op_method(CreateEnumTypeOp)
+    def create_enum_type(
+        self, type_name: str, values: Sequence[str], schema: str | None = None
+    ) -> None:
+        """Create a PostgreSQL ENUM type (``CREATE TYPE ... AS ENUM``)."""
+
+    @op_method(DropEnumTypeOp)
+    def drop_enum_type(
+        self, type_name: str, schema: str | None = None, values: Sequence[str] | None = None
+    ) -> None:
+        """Drop a PostgreSQL ENUM type; ``values`` make the directive reversible."""
+
+    @op_method(AddEnumValueOp)
+    def add_enum_value(
+        self,
+        type_name: str,
+        value: str,
+        *,
+        schema: str | None = None,
+        before: str | None = None,
+        after: str | None = None,
+        values: Sequence[str] | None = None,
+        columns: Sequence[Mapping[str, Any]] = (),
+    ) -> None:
+        """Add a value to a PostgreSQL ENUM type (``ALTER TYPE ... ADD VALUE``).
+
+        ``values`` (the type's values before) and ``columns`` (the columns of the type)
+        are only needed to reverse it.
+        """
+
+    @op_method(DropEnumValueOp)
+    def drop_enum_value(
+        self,
+        type_name: str,
+        value: str,
+        values: Sequence[str],
+        *,
+        schema: str | None = None,
+        columns: Sequence[Mapping[str, Any]] = (),
+    ) -> None:
+        """Take ``value`` out of a PostgreSQL ENUM type by rebuilding it with ``values``."""

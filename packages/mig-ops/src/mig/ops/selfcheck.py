@@ -67,6 +67,13 @@ def _migration() -> None:
     with op.batch_alter_table("users", recreate="always") as batch:
         batch.add_column(sa.Column("nick", sa.String(30)), insert_after="id")
         batch.drop_column("created")
+    op.create_enum_type("mood", ["sad", "ok"], schema="app")
+    mood_columns = [{"table": "users", "column": "mood", "schema": "app"}]
+    op.add_enum_value(
+        "mood", "happy", schema="app", before="ok", values=["sad", "ok"], columns=mood_columns
+    )
+    op.drop_enum_value("mood", "happy", ["sad", "ok"], schema="app", columns=mood_columns)
+    op.drop_enum_type("mood", schema="app", values=["sad", "ok"])
 
 
 def check_every_directive() -> str:

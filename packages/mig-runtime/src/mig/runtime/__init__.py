@@ -10,6 +10,7 @@ from mig.runtime.errors import ConfigurationError, MigRuntimeError, StepFailed
 from mig.runtime.lock import LockTimeout, MigrationLock
 from mig.runtime.migration import MigrationContext
 from mig.runtime.offline_bind import OfflineConnection, OfflineModeError
+from mig.runtime.options import ContextOptions, RunOptions
 from mig.runtime.protocol import ScriptSource, Step
 from mig.runtime.steps import MigrationInfo, StampStep, plan_stamp
 from mig.runtime.version_table import VersionTable, VersionTableConflict
@@ -19,6 +20,7 @@ context: EnvironmentContext = EnvironmentProxy()  # type: ignore[assignment]
 
 __all__ = [
     "ConfigurationError",
+    "ContextOptions",
     "EnvironmentContext",
     "EnvironmentProxy",
     "LockTimeout",
@@ -28,6 +30,7 @@ __all__ = [
     "MigrationLock",
     "OfflineConnection",
     "OfflineModeError",
+    "RunOptions",
     "ScriptSource",
     "StampStep",
     "Step",

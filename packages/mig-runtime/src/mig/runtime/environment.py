@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
+from types import MappingProxyType
 from typing import IO, Any
 
 from sqlalchemy.engine import Connection
@@ -20,6 +21,7 @@ from sqlalchemy.engine import Connection
 from mig.runtime.errors import ConfigurationError, MigRuntimeError
 from mig.runtime.migration import MigrationContext
 from mig.runtime.offline_bind import OfflineConnection
+from mig.runtime.options import ContextOptions, RunOptions, check_keywords
 
 _active: ContextVar[EnvironmentContext | None] = ContextVar("mig_environment", default=None)
 
@@ -30,7 +32,10 @@ class EnvironmentContext:
     def __init__(self, config: Any, script: Any, **kw: Any) -> None:
         self.config = config
         self.script = script
-        self.context_opts: dict[str, Any] = dict(kw)
+        check_keywords(kw, f"{type(self).__name__}()")
+        self._command = RunOptions.from_keywords(kw)
+        self.context_opts: Mapping[str, Any] = MappingProxyType(dict(kw))
+        """The command's keywords, read-only (Alembic's name); env.py's go to configure()."""
         self._migration_context: MigrationContext | None = None
         self._tokens: list[Token[EnvironmentContext | None]] = []
         self._output_file: IO[bytes] | None = None
@@ -52,7 +57,7 @@ class EnvironmentContext:
         default). Every ``configure()`` of the run (one per database in a multi-database
         env.py) appends to it; it is closed when the command's context ends.
         """
-        path = self.context_opts.get("output_file")
+        path = self._command.output_file
         if path is None or not self.is_offline_mode():
             return None
         if self._output_file is None:
@@ -71,42 +76,48 @@ class EnvironmentContext:
         dialect_name: str | None = None,
         dialect_opts: Mapping[str, Any] | None = None,
         transactional_ddl: bool | None = None,
-        transaction_per_migration: bool = False,
+        transaction_per_migration: bool | None = None,
         output_buffer: Any = None,
         starting_rev: str | None = None,
         tag: str | None = None,
         template_args: Mapping[str, Any] | None = None,
-        render_as_batch: bool = False,
+        render_as_batch: bool | None = None,
         target_metadata: Any = None,
         include_name: Callable[..., bool] | None = None,
         include_object: Callable[..., bool] | None = None,
-        include_schemas: bool = False,
+        include_schemas: bool | None = None,
         process_revision_directives: Callable[..., None] | None = None,
-        compare_type: bool | Callable[..., Any] = True,
-        compare_server_default: bool | Callable[..., Any] = False,
+        compare_type: bool | Callable[..., Any] | None = None,
+        compare_server_default: bool | Callable[..., Any] | None = None,
         render_item: Callable[..., Any] | None = None,
-        literal_binds: bool = False,
-        upgrade_token: str = "upgrades",
-        downgrade_token: str = "downgrades",
-        sqlalchemy_module_prefix: str = "sa.",
+        literal_binds: bool | None = None,
+        upgrade_token: str | None = None,
+        downgrade_token: str | None = None,
+        sqlalchemy_module_prefix: str | None = None,
         user_module_prefix: str | None = None,
         on_version_apply: Callable[..., None] | Sequence[Callable[..., None]] | None = None,
-        version_table: str | None = None,  # None: the command's default, else mig_version
+        version_table: str | None = None,
         version_table_schema: str | None = None,
-        version_table_pk: bool = True,
+        version_table_pk: bool | None = None,
         history_table: str | bool | None = None,
         output_encoding: str | None = None,
-        migration_lock: bool = True,
-        migration_lock_timeout: float = 300.0,
-        sqlite_autobatch: bool = True,
+        migration_lock: bool | None = None,
+        migration_lock_timeout: float | None = None,
+        sqlite_autobatch: bool | None = None,
         **kw: Any,
     ) -> None:
-        """Set up the MigrationContext for this run (see the mig-runtime README)."""
-        opts = dict(self.context_opts)
+        """Set up the MigrationContext for this run (see the mig-runtime README).
+
+        An option left at None keeps what the command gave, else the default of the
+        package that reads it (:class:`~mig.runtime.options.RunOptions`, mig-ddl's
+        ``DDLOptions``, mig-autogen's ``AutogenOptions``): defaults are written there only.
+        Any other keyword must be an option one of them reads; an unknown one is an error
+        naming the closest valid one.
+        """
         named = {
             "transactional_ddl": transactional_ddl,
             "transaction_per_migration": transaction_per_migration,
-            "template_args": dict(template_args or {}),
+            "template_args": template_args,
             "render_as_batch": render_as_batch,
             "target_metadata": target_metadata,
             "include_name": include_name,
@@ -130,31 +141,30 @@ class EnvironmentContext:
             "migration_lock": migration_lock,
             "migration_lock_timeout": migration_lock_timeout,
             "sqlite_autobatch": sqlite_autobatch,
+            "starting_rev": starting_rev,
+            "tag": tag,
         }
+        opts = dict(self.context_opts)
         # an option env.py leaves at None keeps what the command gave (output_encoding...)
         opts.update({k: v for k, v in named.items() if v is not None or k not in opts})
         opts.update(kw)
         if output_buffer is None:
             output_buffer = self._offline_file()
         if output_buffer is not None:
-            opts["output_buffer"] = output_buffer
-        if starting_rev is not None:
-            opts["starting_rev"] = starting_rev
-        if tag is not None:
-            opts["tag"] = tag
+            opts.update(output_buffer=output_buffer)
         self._migration_context = MigrationContext.configure(
             connection=connection,
             url=url,
             dialect_name=dialect_name,
             dialect_opts=dialect_opts,
             environment_context=self,
-            opts=opts,
+            opts=ContextOptions.from_keywords(opts),
         )
 
     # -- queries env.py makes ---------------------------------------------------------------
 
     def is_offline_mode(self) -> bool:
-        return bool(self.context_opts.get("as_sql", False))
+        return self._command.as_sql
 
     def is_transactional_ddl(self) -> bool:
         return self.get_context().impl.transactional_ddl
@@ -179,7 +189,7 @@ class EnvironmentContext:
         return self.get_context().impl
 
     def get_tag_argument(self) -> str | None:
-        return self.context_opts.get("tag")
+        return self._command.tag
 
     def get_head_revision(self) -> str | None:
         """The one head revision of the scripts (an error naming them if there are several)."""
@@ -193,16 +203,16 @@ class EnvironmentContext:
         """The START of an offline ``START:END`` run, as revision id(s); None without one."""
         start = None
         if self._migration_context is not None:
-            start = self._migration_context.opts.get("starting_rev")
+            start = self._migration_context.options.run.starting_rev
         if start is None:
-            start = self.context_opts.get("starting_rev")
+            start = self._command.starting_rev
         return self._revision_number(start)
 
     def get_revision_argument(self) -> str | tuple[str, ...] | None:
         """The destination the command was given, resolved: ``head`` gives its id, ``base``
         None. A relative spec (``+1``, ``-2``) counts from the database and is returned as
         the command gave it."""
-        return self._revision_number(self.context_opts.get("destination_rev"), relative_ok=True)
+        return self._revision_number(self._command.destination_rev, relative_ok=True)
 
     def _revision_number(
         self, spec: Any, *, as_tuple: bool = False, relative_ok: bool = False

@@ -27,7 +27,7 @@ from sqlalchemy.sql.elements import ClauseElement
 
 from mig.runtime._version import __version__
 from mig.runtime.pipeline import queued_step, step_failed
-from mig.runtime.version_table import OwnTable
+from mig.runtime.version_table import DEFAULT_VERSION_TABLE, OwnTable
 
 CHECKSUM_PREFIX = "sha256:"
 
@@ -135,7 +135,7 @@ class HistoryEntry:
 class HistoryTable(OwnTable):
     """Where the step history is kept: table name and schema."""
 
-    name: str = "mig_version_history"
+    name: str = f"{DEFAULT_VERSION_TABLE}_history"
     schema: str | None = None
 
     @cached_property

@@ -15,19 +15,21 @@ from contextlib import contextmanager, nullcontext
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Dialect, Transaction
+from sqlalchemy.engine import Connection, Dialect
 
 from mig.ddl import get_impl
 from mig.ops import Operations
 from mig.runtime.errors import ConfigurationError, StepFailed
-from mig.runtime.history import HistoryTable, history_row, step_checksum
-from mig.runtime.lock import DEFAULT_TIMEOUT, MigrationLock, lock_name
+from mig.runtime.execution import Execution
+from mig.runtime.history import HistoryTable, step_checksum
+from mig.runtime.offline import OfflineExecution
 from mig.runtime.offline_bind import OfflineConnection
-from mig.runtime.output import text_output
+from mig.runtime.online import OnlineExecution
+from mig.runtime.options import ContextOptions
 from mig.runtime.pipeline import StatementPipeline, step_failed
 from mig.runtime.protocol import Step
 from mig.runtime.recorder import VersionRecorder
-from mig.runtime.steps import MigrationInfo, literal_stamp, plan_stamp, rows_for, step_log
+from mig.runtime.steps import MigrationInfo, literal_stamp, plan_stamp, rows_for
 from mig.runtime.version_table import VersionTable
 
 log = logging.getLogger("mig.runtime.migration")
@@ -47,84 +49,75 @@ def _offline_dialect(url: sa.URL, dialect_opts: Mapping[str, Any] | None) -> sa.
     return url.get_dialect()(**opts)
 
 
-def _version_info(value: Any) -> tuple[int, ...]:
-    """The ``server_version_info`` option: a tuple of ints such as ``(16, 2)``."""
-    if isinstance(value, tuple | list) and value and all(isinstance(v, int) for v in value):
-        return tuple(value)
-    raise ConfigurationError(
-        f"configure(server_version_info={value!r}): give the version as numbers, e.g. (16, 2)"
-    )
-
-
 def _is_script_source(obj: Any) -> bool:
     """Whether ``obj`` can resolve specs and plan (a ScriptDirectory), not revision ids."""
     return callable(getattr(obj, "resolve", None)) and callable(getattr(obj, "plan_upgrade", None))
 
 
 class MigrationContext:
-    """Runs steps against one database connection, or writes them as SQL (``as_sql``)."""
+    """Runs steps against one database connection, or writes them as SQL (``as_sql``).
+
+    ``opts`` are ``configure()``'s keywords; they are checked and turned into typed options
+    once (:class:`~mig.runtime.options.ContextOptions`), and stay readable, read-only, as
+    :attr:`opts`. Where the run goes (a connection, or SQL text) is an
+    :class:`~mig.runtime.execution.Execution` strategy.
+    """
 
     def __init__(
         self,
         dialect: Dialect,
         connection: Connection | None,
-        opts: Mapping[str, Any],
+        opts: Mapping[str, Any] | ContextOptions,
         environment_context: Any = None,
         url: sa.URL | None = None,
     ) -> None:
-        self.dialect = dialect
-        self.connection: Connection | OfflineConnection | None = connection
-        self.opts = dict(opts)
-        self.environment_context = environment_context
-        self.as_sql: bool = bool(self.opts.get("as_sql", False))
-        if self.as_sql and connection is not None:
-            raise ConfigurationError(
-                "configure(): --sql (offline) mode takes a url, not a connection"
-            )
-        self.output_buffer: Any = (
-            text_output(self.opts.get("output_buffer"), self.opts.get("output_encoding"))
-            if self.as_sql
-            else self.opts.get("output_buffer")
+        self.options = (
+            opts if isinstance(opts, ContextOptions) else ContextOptions.from_keywords(opts)
         )
-        if self.as_sql and self.opts.get("server_version_info") is not None:
-            # offline there is no server to ask: scripts testing the version see this one
-            dialect.server_version_info = _version_info(self.opts["server_version_info"])
+        run = self.options.run
+        self.dialect = dialect
+        self.environment_context = environment_context
+        self.as_sql: bool = run.as_sql
+        strategy = OfflineExecution if run.as_sql else OnlineExecution
+        strategy.check_connection(connection)
+        self.output_buffer: Any = strategy.output_buffer(run)
+        strategy.prepare_dialect(dialect, run)
         self.impl = get_impl(
             dialect,
             connection,
             as_sql=self.as_sql,
             output_buffer=self.output_buffer,
-            literal_binds=bool(self.opts.get("literal_binds", False)),
-            context_opts=self.opts,
+            context_opts=self.options.keywords,
+            options=self.options.ddl,
         )
-        if self.as_sql:
-            # what op.get_bind() hands scripts offline: statements through it are written
-            self.connection = OfflineConnection(
-                dialect, self.execute, url or sa.engine.make_url(f"{dialect.name}://")
-            )
+        self.connection: Connection | OfflineConnection | None = connection
+        self._execution: Execution = strategy(self)
+        self.connection = self._execution.bind(connection, url)
         self._version_table = VersionTable(
-            name=self.opts.get("version_table") or "mig_version",
-            schema=self.opts.get("version_table_schema"),
-            primary_key=bool(self.opts.get("version_table_pk", True)),
+            name=run.version_table,
+            schema=run.version_table_schema,
+            primary_key=run.version_table_pk,
         )
         self.history_table: HistoryTable | None = self._history_table()
-        self.transaction_per_migration = bool(self.opts.get("transaction_per_migration", False))
-        self._plan_fn: PlanFn | None = self.opts.get("fn")
-        self._transaction: Transaction | None = None
+        self.transaction_per_migration = run.transaction_per_migration
+        self._plan_fn: PlanFn | None = run.fn
         self._autocommit_used = False
         self._pipeline: StatementPipeline | None = None  # only while a run sends DDL
-        self._held_lock: MigrationLock | None = None  # kept until the run's transaction ends
-        self._applied_by: tuple[str | None] | None = None  # asked once per context
         self._versions = VersionRecorder(
-            self._write_version, self._write_history if self.history_table else None
+            self._execution.write_version,
+            self._execution.write_history if self.history_table else None,
         )
         self._operations = Operations(self)  # the `op` of every step, built once per run
-        callbacks = self.opts.get("on_version_apply") or ()
-        self._on_version_apply = list(callbacks) if isinstance(callbacks, Sequence) else [callbacks]
+        self._on_version_apply = list(run.on_version_apply)
+
+    @property
+    def opts(self) -> Mapping[str, Any]:
+        """``configure()``'s keywords as given, read-only (Alembic's ``opts``)."""
+        return self.options.keywords
 
     def _history_table(self) -> HistoryTable | None:
         """The ``history_table`` option: None for ``<version table>_history``, False for none."""
-        name = self.opts.get("history_table")
+        name = self.options.run.history_table
         if name is False:
             return None
         if name is None or name is True:
@@ -200,8 +193,7 @@ class MigrationContext:
 
         What the run really does is ``impl.transactional_ddl``.
         """
-        value = self.opts.get("transactional_ddl")
-        return None if value is None else bool(value)
+        return self.options.ddl.transactional_ddl
 
     @property
     def on_version_apply_callbacks(self) -> tuple[Callable[..., None], ...]:
@@ -215,14 +207,11 @@ class MigrationContext:
 
     def get_current_heads(self) -> tuple[str, ...]:
         """The revisions in the version table (offline: the ``start`` of ``start:end``)."""
-        if self.as_sql:
-            start = self.opts.get("starting_rev")
-            if start is None:
-                return ()
-            return tuple(start) if isinstance(start, tuple | list) else tuple(str(start).split(","))
-        assert self.connection is not None
-        self._versions.flush()  # what the run has applied so far, as the table must say
-        return self._version_table.heads(self.connection)
+        return self._execution.current_heads()
+
+    def flush_versions(self) -> None:
+        """Write the version rows the run has kept back so far (see ``recorder.py``)."""
+        self._versions.flush()
 
     def get_current_revision(self) -> str | None:
         heads = self.get_current_heads()
@@ -237,15 +226,10 @@ class MigrationContext:
     @property
     def _defer_versions(self) -> bool:
         """Whether version rows may wait for the end of the run (see ``recorder.py``)."""
-        return not self.as_sql and not self._per_step and self._in_run_transaction
+        return self._execution.defers_versions
 
     @property
-    def _in_run_transaction(self) -> bool:
-        """Whether the transaction this context began (for the run or a step) is open."""
-        return self._transaction is not None and self._transaction.is_active
-
-    @property
-    def _per_step(self) -> bool:
+    def per_step(self) -> bool:
         """Whether each step has its own transaction (else one covers the whole run)."""
         return self.transaction_per_migration or not self.impl.transactional_ddl
 
@@ -258,63 +242,11 @@ class MigrationContext:
         database without transactional DDL) each step gets its own. Offline, BEGIN/COMMIT
         are written where the database has transactional DDL.
         """
-        if _per_migration != self._per_step:
+        if _per_migration != self.per_step:
             yield
             return
-        if self.as_sql:
-            if self.impl.transactional_ddl:
-                self.impl.emit_begin()
-                yield
-                self.impl.emit_commit()
-            else:
-                yield
-            return
-        connection = self.connection
-        assert connection is not None
-        if self._in_run_transaction:
-            yield  # already inside the run's transaction (stamp() called from env.py)
-            return
-        if connection.in_transaction():
-            connection.commit()  # a read done before (version table, lock) must not hold the run
-        restore = self._begin()
-        try:
+        with self._execution.transaction():
             yield
-        except BaseException:
-            if self._transaction.is_active:
-                self._transaction.rollback()
-            raise
-        else:
-            if self._transaction.is_active:
-                self._transaction.commit()
-            elif connection.in_transaction():
-                connection.commit()
-        finally:
-            self._transaction = None
-            restore()
-            self._release_held_lock()  # the run is committed (or rolled back): others may go
-
-    def _begin(self) -> Callable[[], None]:
-        """Begin a transaction that really covers DDL; returns what undoes the set-up.
-
-        pysqlite starts transactions only before DML, so DDL would commit on its own: for
-        SQLite the driver's implicit handling is switched off and BEGIN issued explicitly.
-        """
-        connection = self.connection
-        assert connection is not None
-        self._transaction = connection.begin()
-        if connection.dialect.name != "sqlite" or not self.impl.transactional_ddl:
-            return lambda: None
-        raw = connection.connection.dbapi_connection  # the async adapters accept this too
-        if not hasattr(raw, "isolation_level"):
-            return lambda: None
-        previous = raw.isolation_level
-        raw.isolation_level = None
-        connection.exec_driver_sql("BEGIN")
-
-        def restore() -> None:
-            raw.isolation_level = previous
-
-        return restore
 
     @contextmanager
     def autocommit_block(self) -> Iterator[None]:
@@ -331,102 +263,15 @@ class MigrationContext:
         # which CREATE INDEX CONCURRENTLY refuses: the block sends its statements one by one
         with self._pipeline.one_by_one() if self._pipeline is not None else nullcontext():
             self._versions.flush()  # the steps before are committed now: so are their rows
-            with self._outside_transaction():
+            with self._execution.outside_transaction():
                 yield
-
-    @contextmanager
-    def _outside_transaction(self) -> Iterator[None]:
-        """Commit what the run did so far; run the block in AUTOCOMMIT; begin again after."""
-        if self.as_sql:
-            if self.impl.transactional_ddl:
-                self.impl.emit_commit()
-            yield
-            if self.impl.transactional_ddl:
-                self.impl.emit_begin()
-            return
-        connection = self.connection
-        assert connection is not None
-        had_transaction = self._in_run_transaction
-        if had_transaction:
-            self._transaction.commit()
-        elif connection.in_transaction():
-            connection.commit()
-        previous = connection.get_execution_options().get(
-            "isolation_level", connection.default_isolation_level
-        )
-        connection.execution_options(isolation_level="AUTOCOMMIT")
-        try:
-            yield
-        finally:
-            if connection.in_transaction():  # SQLAlchemy autobegins even in AUTOCOMMIT
-                connection.commit()
-            connection.execution_options(isolation_level=previous)
-            if had_transaction:
-                self._begin()
 
     def _commit_run_so_far(self) -> None:
         """Commit the run's transaction and begin the next (after an autocommit block)."""
         self._versions.flush()
-        if self.as_sql:
-            if self.impl.transactional_ddl:
-                self.impl.emit_commit()
-                self.impl.emit_begin()
-            return
-        if self._in_run_transaction:
-            self._transaction.commit()
-            self._begin()
+        self._execution.commit_so_far()
 
     # -- running -------------------------------------------------------------------------
-
-    @contextmanager
-    def _lock(self) -> Iterator[None]:
-        """Hold the migration lock (online, unless turned off) around a run or a stamp.
-
-        On failure the open transaction is rolled back before the lock is released: a
-        database such as PostgreSQL refuses every statement, the unlock included, inside a
-        failed transaction. On success inside the run's transaction (one transaction for
-        the whole run), the lock is kept until that transaction has committed
-        (:meth:`begin_transaction` releases it): released before, it would let the next
-        process read the version table as it was before this run and apply the same steps
-        again.
-        """
-        if self.as_sql or not self.opts.get("migration_lock", True):
-            yield
-            return
-        if self._held_lock is not None:
-            yield  # still held from an earlier run or stamp in this transaction
-            return
-        connection = self.connection
-        assert connection is not None
-        # GET_LOCK (MySQL) and advisory keys are not per file: name the database too
-        database = None if connection.dialect.name == "sqlite" else connection.engine.url.database
-        name = lock_name(self._version_table.name, self._version_table.schema, database)
-        lock = MigrationLock.for_connection(connection, name)
-        lock.acquire(float(self.opts.get("migration_lock_timeout", DEFAULT_TIMEOUT)), self._notify)
-        try:
-            yield
-        except BaseException:
-            if self._in_run_transaction:
-                self._transaction.rollback()
-            elif connection.in_transaction():
-                connection.rollback()
-            lock.release()
-            raise
-        if self._in_run_transaction:
-            self._held_lock = lock  # released by begin_transaction once it has committed
-        else:
-            lock.release()
-
-    def _release_held_lock(self) -> None:
-        lock, self._held_lock = self._held_lock, None
-        if lock is not None:
-            lock.release()
-
-    def _notify(self, message: str) -> None:
-        log.warning(message)
-        notify = self.opts.get("notify")
-        if notify is not None:
-            notify(message)
 
     def run_migrations(self, **kw: Any) -> None:
         """Plan from the current heads and run each step (``kw`` goes to each function)."""
@@ -436,11 +281,11 @@ class MigrationContext:
 
     def _run_plan(self, plan_fn: PlanFn, kw: Mapping[str, Any]) -> None:
         """Under the lock: make sure the version table exists, read it, plan, run each step."""
-        if self.opts.get("read_only"):
+        if self.options.run.read_only:
             self._read_plan(plan_fn)
             return
-        with self._lock():
-            self._ensure_version_table()
+        with self._execution.lock():
+            self._execution.ensure_tables()
             heads = self.get_current_heads()
             self._pipeline = pipeline = self._statement_pipeline()
             try:
@@ -472,7 +317,7 @@ class MigrationContext:
 
     def _statement_pipeline(self) -> StatementPipeline | None:
         """A DDL pipeline for this run (``pipeline.py``): one-transaction runs, where possible."""
-        if not self._defer_versions or not self.opts.get("ddl_pipeline", True):
+        if not self._defer_versions or not self.options.run.ddl_pipeline:
             return None
         assert self.connection is not None
         pipeline = StatementPipeline.for_connection(self.connection)
@@ -497,8 +342,7 @@ class MigrationContext:
             verb = "upgrade" if step.direction == "up" else "downgrade"
             log.info("Running %s %s", "stamp" if is_stamp else verb, step)
         with self.begin_transaction(_per_migration=True):
-            if self.as_sql:
-                self.impl.static_output(f"-- Running {step_log(step, self.script)}")
+            self._execution.step_started(step)
             started = time.perf_counter()
             if not is_stamp:
                 with self._operations.activate():
@@ -522,7 +366,7 @@ class MigrationContext:
             )
         if self._autocommit_used:
             self._autocommit_used = False
-            if not self._per_step:
+            if not self.per_step:
                 self._commit_run_so_far()
         if self._on_version_apply:
             self._drain_pipeline()  # callbacks are told the step is applied: make sure it is
@@ -536,44 +380,7 @@ class MigrationContext:
             return None
         direction = "stamp" if is_stamp else step.direction
         checksum = None if is_stamp else step_checksum(step)
-        if self.as_sql:
-            return {"revision": step.revision, "direction": direction, "checksum": checksum}
-        if self._applied_by is None:
-            assert self.connection is not None
-            self._applied_by = (self.history_table.current_user(self.connection),)
-        return history_row(step.revision, direction, checksum, seconds, self._applied_by[0])
-
-    def _write_history(self, rows: list[dict[str, Any]]) -> None:
-        history = self.history_table
-        assert history is not None
-        if self.as_sql:
-            for row in rows:
-                self.impl.execute(history.offline_insert(self.dialect, **row))
-        else:
-            assert self.connection is not None
-            history.insert_rows(self.connection, rows)
-
-    def _write_version(
-        self, before: frozenset[str] | tuple[str, ...], after: frozenset[str] | tuple[str, ...]
-    ) -> None:
-        if self.as_sql:
-            for statement in self._version_table.change_statements(before, after):
-                self.impl.execute(statement)
-        else:
-            assert self.connection is not None
-            self._version_table.apply(self.connection, before, after)
-
-    def _ensure_version_table(self) -> None:
-        if self.as_sql:
-            if self.opts.get("starting_rev") is None:
-                self.impl.execute(self._version_table.create_statement())
-                if self.history_table is not None:
-                    self.impl.execute(self.history_table.create_statement())
-        else:
-            assert self.connection is not None
-            self._version_table.ensure(self.connection)
-            if self.history_table is not None:
-                self.history_table.ensure(self.connection)
+        return self._execution.history_row(step, direction, checksum, seconds)
 
     def stamp(
         self,

@@ -28,6 +28,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.dml import ValuesBase
 from sqlalchemy.sql.elements import ClauseElement, TextClause
 
+from mig.ops.dispatch import Dispatcher, find
 from mig.runtime.errors import ConfigurationError
 
 NEEDS_A_DATABASE = (
@@ -76,20 +77,22 @@ def _bind_other(construct: ClauseElement, params: Mapping[str, Any]) -> ClauseEl
     return construct.params(**params)
 
 
-PARAMETER_BINDERS: dict[type, Callable[[Any, Mapping[str, Any]], ClauseElement]] = {
-    TextClause: _bind_text,
-    ValuesBase: _bind_values,  # insert() / update(): the parameters are the row's values
-    ClauseElement: _bind_other,
-}
+PARAMETER_BINDERS: Dispatcher[Callable[[Any, Mapping[str, Any]], ClauseElement]] = Dispatcher(
+    "parameter binder",
+    {
+        TextClause: _bind_text,
+        ValuesBase: _bind_values,  # insert() / update(): the parameters are the row's values
+        ClauseElement: _bind_other,
+    },
+)
 """How a statement takes ``execute(statement, {...})``'s parameters, so offline mode can
 write them inline (looked up along the statement's class hierarchy)."""
 
 
 def with_parameters(construct: ClauseElement, params: Mapping[str, Any]) -> ClauseElement:
-    for klass in type(construct).__mro__:
-        binder = PARAMETER_BINDERS.get(klass)
-        if binder is not None:
-            return binder(construct, params)
+    binder = find(PARAMETER_BINDERS, construct)
+    if binder is not None:
+        return binder(construct, params)
     raise OfflineModeError(f"bind.execute({_short(construct)}, ...): cannot bind parameters")
 
 

@@ -20,6 +20,10 @@ from sqlalchemy.sql.elements import ClauseElement
 
 VERSION_COLUMN = "version_num"
 
+DEFAULT_VERSION_TABLE = "mig_version"
+"""The version table's name when neither env.py nor the config names one (the one place
+it is written: the run options and the history table's default name come from here)."""
+
 _PLAIN_ID = re.compile(r"[A-Za-z0-9_.:@+-]*\Z")
 _NO_PARAMETERS = {"no_parameters": True}
 """Revision ids that need no escaping in any SQL dialect: quoted as they are on the fast
@@ -56,7 +60,7 @@ class OwnTable:
 class VersionTable(OwnTable):
     """Where the applied heads are kept: table name, schema, and whether it has a primary key."""
 
-    name: str = "mig_version"
+    name: str = DEFAULT_VERSION_TABLE
     schema: str | None = None
     primary_key: bool = True
 

@@ -75,12 +75,7 @@ def _applied(rmap: RevisionMap, current: Iterable[str]) -> tuple[list[str], set[
     for rev in rows:
         if rev not in rmap:
             raise UnknownRevision(rev, "(it is in the version table but no script declares it)")
-    return rows, rmap._ancestors(rows)
-
-
-def _heads_of(rmap: RevisionMap, applied: set[str]) -> set[str]:
-    children = rmap._all_children
-    return {r for r in applied if applied.isdisjoint(children[r])}
+    return rows, rmap.ancestors(rows)
 
 
 def plan_upgrade(
@@ -96,7 +91,7 @@ def plan_upgrade(
     if target.relative < 0:
         raise NotReachable(destination, "upgrade", rows)
     wanted = target.revisions
-    todo = rmap._ancestors(wanted) - applied
+    todo = rmap.ancestors(wanted) - applied
     order = rmap.upgrade_order(todo)
     heads = set(rows)
     parents_of, script = rmap._parents, rmap.script
@@ -115,11 +110,11 @@ def downgrade_removals(rmap: RevisionMap, applied: set[str], target: Target) -> 
     """The applied revisions a downgrade to ``target`` takes away."""
     if not target.revisions and not target.below:
         return set(applied)  # base
-    remove = rmap._descendants(target.below, within=applied)
+    remove = rmap.descendants(target.below, within=applied)
     if target.relative:
         return remove
     if target.revisions:
-        above = rmap._descendants(target.revisions, within=applied)
+        above = rmap.descendants(target.revisions, within=applied)
         remove |= above - set(target.revisions)
     return remove
 

@@ -22,8 +22,9 @@ if TYPE_CHECKING:
 _EMPTY: frozenset[str] = frozenset()
 
 
-def _scalar(values: tuple[str, ...]) -> str | tuple[str, ...] | None:
-    """None, one value, or the tuple: how a header is written."""
+def as_written(values: tuple[str, ...]) -> str | tuple[str, ...] | None:
+    """None, one value, or the tuple: how a header value is written (``down_revision``,
+    ``branch_labels``, ``depends_on``), from the tuple the graph keeps."""
     return None if not values else values[0] if len(values) == 1 else values
 
 
@@ -62,7 +63,7 @@ class Script:
     @property
     def down_revision(self) -> str | tuple[str, ...] | None:
         """As written in the file: None, one id, or a tuple of ids for a merge."""
-        return _scalar(self.down_revisions)
+        return as_written(self.down_revisions)
 
     @property
     def down_revisions(self) -> tuple[str, ...]:
@@ -76,8 +77,8 @@ class Script:
     def dependencies(self) -> str | tuple[str, ...] | None:
         """``depends_on`` as written: None, one name, or a tuple."""
         if self._map is None:
-            return _scalar(tuple(self._header[3]))
-        return _scalar(self._map._written_deps.get(self.revision, ()))
+            return as_written(tuple(self._header[3]))
+        return as_written(self._map._written_deps.get(self.revision, ()))
 
     @property
     def _branch_labels(self) -> frozenset[str]:
@@ -129,19 +130,26 @@ class Script:
         return frozenset(self._linked()._children[self.revision])
 
     @property
-    def _all_nextrev(self) -> frozenset[str]:
-        """Children through ``down_revision`` and ``depends_on`` alike."""
+    def all_nextrev(self) -> frozenset[str]:
+        """Children through ``down_revision`` and ``depends_on`` alike (empty: a head the
+        version table keeps after ``upgrade heads``)."""
         return frozenset(self._linked()._all_children[self.revision])
 
     @property
-    def _all_down_revisions(self) -> tuple[str, ...]:
+    def all_down_revisions(self) -> tuple[str, ...]:
         """Parents through ``down_revision`` and ``depends_on`` alike."""
         return self._linked()._parents[self.revision]
 
     @property
-    def _resolved_dependencies(self) -> tuple[str, ...]:
+    def resolved_dependencies(self) -> tuple[str, ...]:
         """``depends_on`` resolved to revision ids (labels and prefixes looked up)."""
         return self._linked()._resolved.get(self.revision, ())
+
+    # Alembic's Script keeps these three under underscore names, which tools written for it
+    # read; mig's own code uses the public names above.
+    _all_nextrev = all_nextrev
+    _all_down_revisions = all_down_revisions
+    _resolved_dependencies = resolved_dependencies
 
     @property
     def is_head(self) -> bool:
@@ -155,7 +163,7 @@ class Script:
     @property
     def _is_real_base(self) -> bool:
         """A base that nothing is a dependency of either (neither down nor depends_on)."""
-        return not self._all_down_revisions
+        return not self.all_down_revisions
 
     @property
     def is_merge_point(self) -> bool:

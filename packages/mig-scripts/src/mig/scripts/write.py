@@ -27,7 +27,7 @@ from mig.scripts.errors import (
 )
 from mig.scripts.header import read_header
 from mig.scripts.hooks import run_hooks
-from mig.scripts.revision import Script
+from mig.scripts.revision import Script, as_written
 
 if TYPE_CHECKING:
     from mig.scripts.directory import ScriptDirectory
@@ -91,10 +91,6 @@ def _as_tuple(value: str | Sequence[str] | None) -> tuple[str, ...]:
     if isinstance(value, str):
         return tuple(v for v in re.split(r"[\s,]+", value) if v) if "," in value else (value,)
     return tuple(value)
-
-
-def _scalar(values: tuple[str, ...]) -> str | tuple[str, ...] | None:
-    return None if not values else values[0] if len(values) == 1 else values
 
 
 def render_template(template_path: str, output_path: str, encoding: str, **kw: Any) -> None:
@@ -216,9 +212,9 @@ def generate_revision(
         path,
         sd.output_encoding,
         up_revision=revid,
-        down_revision=_scalar(tuple(h.revision for h in heads)),
-        branch_labels=_scalar(labels),
-        depends_on=_scalar(tuple(deps)),
+        down_revision=as_written(tuple(h.revision for h in heads)),
+        branch_labels=as_written(labels),
+        depends_on=as_written(tuple(deps)),
         create_date=when,
         message=message if message is not None else "empty message",
         comma=_comma,

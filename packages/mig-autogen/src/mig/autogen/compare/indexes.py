@@ -18,7 +18,8 @@ PostgreSQL ``WHERE``/method). The quirks of each database are settled first:
   change.
 
 Entries present on one side only become create/drop directives; entries that changed
-become a drop and a create (in that order, so a name can be reused).
+become a drop and a create (in that order, so a name can be reused). The per-database
+quirks are :class:`IndexRules` objects registered by dialect in :data:`INDEX_RULES`.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from mig.autogen.compare.registry import comparator
 from mig.autogen.compare.state import TableDiff
 from mig.autogen.context import AutogenContext
 from mig.autogen.ordering import sorted_items
+from mig.ops.dispatch import Dispatcher
 
 MYSQL = ("mysql", "mariadb")
 
@@ -64,6 +66,55 @@ class Entry:
         return any(c.startswith("expr:") for c in self.columns)
 
 
+class IndexRules:
+    """How a database treats indexes and unique constraints; the generic one has no quirks.
+
+    Looked up per dialect in :data:`INDEX_RULES` (keyed by ``TableDiff``, the thing being
+    compared), so a database's quirks are one registered object, not branches in the
+    comparison; a third-party dialect registers its own the same way.
+    """
+
+    unique_is_index = False
+    """The database has no unique constraint apart from a unique index (MySQL)."""
+    keeps_fk_indexes = False
+    """The database makes an index for a foreign key that has none, and needs it kept."""
+
+    def model_where_using(self, index: sa.Index) -> tuple[Any, str | None]:
+        """A model index's ``WHERE`` clause and method, where the database has them."""
+        return None, None
+
+    def reflected_using(self, options: dict[str, Any]) -> str | None:
+        """A reflected index's method, from its dialect options."""
+        return None
+
+
+class PostgresIndexRules(IndexRules):
+    """Partial indexes (``WHERE``) and index methods (``USING``, btree by default)."""
+
+    def model_where_using(self, index: sa.Index) -> tuple[Any, str | None]:
+        options = index.dialect_options["postgresql"]
+        return options.get("where"), options.get("using") or "btree"
+
+    def reflected_using(self, options: dict[str, Any]) -> str | None:
+        return options.get("postgresql_using") or "btree"
+
+
+class MySQLIndexRules(IndexRules):
+    unique_is_index = True
+    keeps_fk_indexes = True
+
+
+INDEX_RULES: Dispatcher[IndexRules] = Dispatcher("index rules", {TableDiff: IndexRules()})
+INDEX_RULES.register(TableDiff, PostgresIndexRules(), "postgresql")
+for _name in MYSQL:
+    INDEX_RULES.register(TableDiff, MySQLIndexRules(), _name)
+
+
+def rules(ctx: AutogenContext) -> IndexRules:
+    """The index rules of the database being compared (generic without a dialect)."""
+    return INDEX_RULES.require(TableDiff, ctx.dialect.name if ctx.dialect is not None else None)
+
+
 def model_name(obj: Any) -> str | None:
     """The name a model object has (a naming convention's result included), or None."""
     name = obj.name
@@ -82,28 +133,25 @@ def _model_index(ctx: AutogenContext, index: sa.Index) -> Entry:
             text = expression_text(ctx, expr)
             raw.append(text)
             cols.append("expr:" + normalize_sql(text))
-    where = index.dialect_options["postgresql"].get("where") if _pg(ctx) else None
-    using = index.dialect_options["postgresql"].get("using") if _pg(ctx) else None
+    where, using = rules(ctx).model_where_using(index)
     return Entry(
         "index",
         model_name(index),
         tuple(cols),
         bool(index.unique),
         where=None if where is None else expression_text(ctx, where),
-        using=(using or "btree") if _pg(ctx) else None,
+        using=using,
         obj=index,
         raw_expressions=raw,
     )
 
 
 def _model_unique(ctx: AutogenContext, constraint: sa.UniqueConstraint) -> Entry:
-    kind = "index" if _mysql(ctx) else "unique"
     return Entry(
-        kind,
+        "index" if rules(ctx).unique_is_index else "unique",
         model_name(constraint),
         tuple(c.name for c in constraint.columns),
         True,
-        using="btree" if _pg(ctx) and kind == "index" else None,
         obj=constraint,
     )
 
@@ -124,7 +172,7 @@ def _reflected_index(ctx: AutogenContext, info: dict[str, Any]) -> Entry:
         tuple(cols),
         bool(info.get("unique")),
         where=options.get("postgresql_where"),
-        using=(options.get("postgresql_using") or "btree") if _pg(ctx) else None,
+        using=rules(ctx).reflected_using(options),
         source="database",
         obj=info,
         raw_expressions=raw,
@@ -140,14 +188,6 @@ def _reflected_unique(info: dict[str, Any]) -> Entry:
         source="database",
         obj=info,
     )
-
-
-def _pg(ctx: AutogenContext) -> bool:
-    return ctx.dialect is not None and ctx.dialect.name == "postgresql"
-
-
-def _mysql(ctx: AutogenContext) -> bool:
-    return ctx.dialect is not None and ctx.dialect.name in MYSQL
 
 
 def model_entries(ctx: AutogenContext, diff: TableDiff) -> list[Entry]:
@@ -183,7 +223,7 @@ def reflected_entries(ctx: AutogenContext, diff: TableDiff) -> list[Entry]:
             continue
         out.append(_rename_columns(_reflected_index(ctx, info), diff))
     for info in reflected.unique_constraints:
-        if info.get("duplicates_index") or _mysql(ctx):
+        if info.get("duplicates_index") or rules(ctx).unique_is_index:
             continue
         if not ctx.run_name_filters(info.get("name"), "unique_constraint", parents):
             continue
@@ -262,7 +302,7 @@ def _differences(ctx: AutogenContext, diff: TableDiff, model: Entry, conn: Entry
 
 def _fk_needs(ctx: AutogenContext, diff: TableDiff, entry: Entry) -> bool:
     """MySQL: whether a foreign key (kept, or in the model) relies on this index."""
-    if not _mysql(ctx) or entry.kind != "index" or entry.has_expressions:
+    if entry.kind != "index" or entry.has_expressions:
         return False
     dropped = {id(fk) for fk in diff.dropped_fks}
     covered: list[tuple[str, ...]] = [
@@ -382,7 +422,7 @@ def compare_indexes(ctx: AutogenContext, diff: TableDiff) -> None:
     pairs, added, removed = _match(model, conn)
 
     for entry in removed:
-        if _fk_needs(ctx, diff, entry):
+        if rules(ctx).keeps_fk_indexes and _fk_needs(ctx, diff, entry):
             continue
         type_ = "index" if entry.kind == "index" else "unique_constraint"
         obj = _object_for_filter(ctx, diff, entry)
@@ -397,7 +437,8 @@ def compare_indexes(ctx: AutogenContext, diff: TableDiff) -> None:
         diff.emit("add_index", create_op(ctx, diff, model_entry))
 
     for entry in added:
-        _rebuild_absorbed_fks(ctx, diff, entry, pairs)
+        if rules(ctx).keeps_fk_indexes:
+            _rebuild_absorbed_fks(ctx, diff, entry, pairs)
         diff.emit("add_index", create_op(ctx, diff, entry))
 
 
@@ -410,7 +451,7 @@ def _rebuild_absorbed_fks(
     key before the index is created and creating it again after makes both directions
     run: on the way back the key is dropped before the index and its re-creation gives it
     an index of its own again."""
-    if not _mysql(ctx) or entry.has_expressions:
+    if entry.has_expressions:
         return
     from mig.autogen.compare.foreign_keys import drop_op as fk_drop_op
 

@@ -4,7 +4,7 @@ A named enum type is a schema object of its own on PostgreSQL. Compared here:
 
 - a type the model uses and the database lacks: ``create_enum_type`` before everything else;
 - values the model added: ``add_enum_value`` (placed ``BEFORE``/``AFTER`` a neighbour so
-  the order matches the model; run in an autocommit block, see :mod:`mig.autogen.enum_ops`);
+  the order matches the model; run in an autocommit block, see :mod:`mig.ops.enum_ops`);
 - values the model removed or reordered: a warning (PostgreSQL cannot drop a value);
 - a type the model no longer uses, whose every column in the database is going away in this
   migration (dropped table or column, changed type): ``drop_enum_type`` after everything else.
@@ -23,11 +23,11 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql as pg
 
 from mig import ops
-from mig.autogen import enum_ops
 from mig.autogen.compare.registry import comparator
 from mig.autogen.compare.state import SchemaPlan
 from mig.autogen.compare.tables import normalize_schema
 from mig.autogen.context import AutogenContext
+from mig.ops import enum_ops
 
 EnumKey = tuple[str | None, str]
 
@@ -241,8 +241,6 @@ def compare_enums(ctx: AutogenContext, plan: SchemaPlan) -> None:
                 )
 
     mark_types_external(plan)
-    if any(isinstance(op, enum_ops.ENUM_DIRECTIVES) for op in plan.pre + plan.post):
-        ctx.add_imports([enum_ops.SCRIPT_IMPORT])
 
 
 def _sort_key(key: EnumKey) -> tuple[str, str]:

@@ -45,10 +45,6 @@ def mark(directive: Any, *, detected: bool) -> None:
     directive.info = {"detected_rename": True} if detected else {"explicit_rename": True}
 
 
-def is_detected_rename(directive: Any) -> bool:
-    return bool(getattr(directive, "info", {}).get("detected_rename"))
-
-
 def stated_old_name(obj: sa.Column | sa.Table) -> str | None:
     value = obj.info.get(RENAMED_FROM) if obj.info else None
     if value is None:

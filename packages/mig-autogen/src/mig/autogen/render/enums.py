@@ -1,18 +1,18 @@
-"""PostgreSQL ENUM type directives (``mig.autogen.enum_ops``) as op calls.
+"""PostgreSQL ENUM type directives (``mig.ops.enum_ops``) as op calls.
 
-Their ``op`` methods exist once ``mig.autogen.enum_ops`` is imported, so rendering one adds
-that import line to the script.
+They are part of the op API (``op.create_enum_type`` & co.), so the script needs no import
+beyond ``from mig.ops import op``, and runs where only mig-runtime is installed.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from mig.autogen import enum_ops
 from mig.autogen.render.context import RenderContext
 from mig.autogen.render.layout import Kw, Node, call_items, list_of, literal
 from mig.autogen.render.registry import renderers
 from mig.autogen.render.values import options, render_value
+from mig.ops import enum_ops
 
 
 def _values(values: Any) -> Node:
@@ -26,7 +26,6 @@ def _columns(context: RenderContext, columns: Any) -> list[Node]:
 
 
 def _call(context: RenderContext, method: str, items: list[Node]) -> Node:
-    context.imports.add(enum_ops.SCRIPT_IMPORT)
     return call_items(f"{context.op_module_prefix}{method}", items)
 
 

@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 from mig.autogen.render.context import RenderContext
 from mig.autogen.render.layout import INDENT, Atom, Node, layout, parse_expression
 from mig.ops import MigrateOperation
+from mig.ops.dispatch import Dispatcher
 
 
 class RenderError(Exception):
@@ -61,8 +62,8 @@ _R = TypeVar("_R", bound=Renderer)
 class RendererRegistry:
     """Directive class -> renderer, looked up along the class's MRO."""
 
-    _by_class: dict[type, Renderer] = field(default_factory=dict)
-    _batchable: set[type] = field(default_factory=set)
+    _by_class: Dispatcher[Renderer] = field(default_factory=lambda: Dispatcher("renderer"))
+    _batchable: Dispatcher[bool] = field(default_factory=lambda: Dispatcher("batch form"))
 
     def dispatch_for(self, op_cls: type, *, batchable: bool = False) -> Callable[[_R], _R]:
         """Register ``fn(context, op)`` as the renderer of ``op_cls`` (and its subclasses).
@@ -74,10 +75,7 @@ class RendererRegistry:
 
         def register(fn: _R) -> _R:
             self._by_class[op_cls] = fn
-            if batchable:
-                self._batchable.add(op_cls)
-            else:
-                self._batchable.discard(op_cls)
+            self._batchable[op_cls] = batchable
             return fn
 
         return register
@@ -85,10 +83,9 @@ class RendererRegistry:
     register = dispatch_for
 
     def renderer_for(self, op: MigrateOperation) -> Renderer:
-        for klass in type(op).__mro__:
-            fn = self._by_class.get(klass)
-            if fn is not None:
-                return fn
+        fn = self._by_class.lookup(type(op))
+        if fn is not None:
+            return fn
         name = type(op).__name__
         raise RenderError(
             f"no renderer for {getattr(op, 'op_name', '') or name}: register one with "
@@ -96,7 +93,7 @@ class RendererRegistry:
         )
 
     def is_batchable(self, op: MigrateOperation) -> bool:
-        return any(klass in self._batchable for klass in type(op).__mro__)
+        return bool(self._batchable.lookup(type(op)))
 
     def render(self, context: RenderContext, op: MigrateOperation) -> list[Any]:
         """The statements of one directive, with the rename note above it when marked.

@@ -36,6 +36,7 @@ from mig.autogen.render.context import RenderContext
 from mig.autogen.render.layout import Kw, Node, call_items, literal
 from mig.autogen.render.registry import RenderError, renderers
 from mig.autogen.render.values import options, render_kw
+from mig.ops.dispatch import Dispatcher, find
 
 _KIND_ORDER = {
     PrimaryKeyConstraint: 0,
@@ -91,24 +92,26 @@ def table_items(context: RenderContext, table: sa.Table) -> list[Node]:
     return items
 
 
-SCHEMA_ITEM_RENDERERS: dict[type, Any] = {
-    PrimaryKeyConstraint: render_primary_key,
-    UniqueConstraint: render_unique,
-    ForeignKeyConstraint: render_foreign_key,
-    CheckConstraint: render_check,
-    Index: render_index,
-    ExcludeConstraint: render_exclude,
-    sa.Column: render_column,
-}
+SCHEMA_ITEM_RENDERERS: Dispatcher[Any] = Dispatcher(
+    "schema item renderer",
+    {
+        PrimaryKeyConstraint: render_primary_key,
+        UniqueConstraint: render_unique,
+        ForeignKeyConstraint: render_foreign_key,
+        CheckConstraint: render_check,
+        Index: render_index,
+        ExcludeConstraint: render_exclude,
+        sa.Column: render_column,
+    },
+)
 """Schema item class -> renderer (looked up along the MRO); add entries for your own."""
 
 
 def render_schema_item(context: RenderContext, item: Any) -> Node:
     """One column, constraint or index of a table."""
-    for klass in type(item).__mro__:
-        fn = SCHEMA_ITEM_RENDERERS.get(klass)
-        if fn is not None:
-            return fn(context, item)
+    fn = find(SCHEMA_ITEM_RENDERERS, item)
+    if fn is not None:
+        return fn(context, item)
     raise RenderError(f"cannot render the schema item {type(item).__name__} of a table")
 
 

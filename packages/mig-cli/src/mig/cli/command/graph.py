@@ -45,7 +45,7 @@ def render_dot(scripts: list[Any], current: set[str]) -> str:
     for s in scripts:
         for down in s.down_revisions:
             lines.append(f'  "{s.revision}" -> "{down}";')
-        for dep in s._resolved_dependencies:
+        for dep in s.resolved_dependencies:
             lines.append(f'  "{s.revision}" -> "{dep}" [style=dashed, label="depends on"];')
     lines.append("}")
     return "\n".join(lines)
@@ -63,7 +63,7 @@ def render_mermaid(scripts: list[Any], current: set[str]) -> str:
     for s in scripts:
         for down in s.down_revisions:
             lines.append(f"  {_mermaid_id(s.revision)} --> {_mermaid_id(down)}")
-        for dep in s._resolved_dependencies:
+        for dep in s.resolved_dependencies:
             lines.append(f"  {_mermaid_id(s.revision)} -. depends on .-> {_mermaid_id(dep)}")
     if current:
         lines.append("  classDef current fill:#9f9,stroke:#393")

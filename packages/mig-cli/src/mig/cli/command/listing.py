@@ -24,7 +24,7 @@ def heads(
     script = script_directory(config)
     rmap = script.revision_map
     if resolve_dependencies:
-        found = [s for s in rmap if not s._all_nextrev]
+        found = [s for s in rmap if not s.all_nextrev]
     else:
         found = [rmap.script(r) for r in script.get_heads()]
     emit(
@@ -109,8 +109,8 @@ def history(
     if missed is not None and not keep:
         raise missed
     rmap = script.revision_map
-    tops = rmap._real_heads if end in (None, "heads") else uppers
-    ordered = list(rmap._scripts_for(rmap.history_order(keep, tops)))
+    tops = rmap.real_heads if end in (None, "heads") else uppers
+    ordered = list(rmap.scripts_for(rmap.history_order(keep, tops)))
     marks = set(current or ()) if indicate_current else set()
     lines = [entry(s, verbose, HISTORY, marks) for s in ordered]
     emit(config, [script_record(s, tuple(marks)) for s in ordered], lines, format)
@@ -122,7 +122,7 @@ def show(config: Config, rev: str, format: str = "text") -> list[str]:
     script = script_directory(config)
     if rev == "heads":  # as Alembic: the heads the version table would hold (not the
         rmap = script.revision_map  # heads that another revision depends_on)
-        found = tuple(rmap._scripts_for(rmap._real_heads))
+        found = tuple(rmap.scripts_for(rmap.real_heads))
     else:
         found = script.get_revisions(rev)
     if not found:

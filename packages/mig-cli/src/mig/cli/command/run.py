@@ -160,9 +160,7 @@ def _branch_heads(rmap: Any, rows: Sequence[str]) -> list[Any]:
     """What ``current`` lists, as Alembic does: the top of each line of history applied,
     i.e. the rows and anything they depend on that no applied revision has as
     down_revision (a depended-on branch shows as ``(effective head)``), in file order."""
-    applied = rmap._ancestors(rows)
-    tops = [r for r in applied if applied.isdisjoint(rmap._children[r])]
-    return list(rmap._scripts_for(sorted(tops, key=rmap._order.__getitem__)))
+    return list(rmap.scripts_for(rmap.tops(rmap.ancestors(rows))))
 
 
 def _url_of(ctx: Any) -> str:

@@ -17,7 +17,3 @@ class LintContext:
 
     def is_new_table(self, table_name: str | None, schema: str | None = None) -> bool:
         return table_name is not None and (schema, table_name) in self.new_tables
-
-    @property
-    def is_postgresql(self) -> bool:
-        return self.dialect == "postgresql"

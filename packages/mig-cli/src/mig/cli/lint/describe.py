@@ -24,9 +24,10 @@ from mig.ops import (
     MigrateOperation,
     RenameTableOp,
 )
+from mig.ops.dispatch import Dispatcher
 
 Describer = Callable[[Any], str]
-_DESCRIBERS: dict[type, Describer] = {}
+_DESCRIBERS: Dispatcher[Describer] = Dispatcher("finding describer")
 _SQL_SHOWN = 60
 
 
@@ -41,11 +42,8 @@ def describer(op_cls: type[MigrateOperation]) -> Callable[[Describer], Describer
 
 
 def describe(op: MigrateOperation) -> str:
-    for klass in type(op).__mro__:
-        fn = _DESCRIBERS.get(klass)
-        if fn is not None:
-            return fn(op)
-    return _table(op)
+    fn = _DESCRIBERS.lookup(type(op))
+    return fn(op) if fn is not None else _table(op)
 
 
 def _qualified(schema: str | None, name: str) -> str:

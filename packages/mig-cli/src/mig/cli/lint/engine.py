@@ -37,6 +37,7 @@ from mig.ops import (
     OpContainer,
     RenameTableOp,
 )
+from mig.ops.dispatch import Dispatcher
 
 _DIALECT_ALIASES = {"postgres": "postgresql"}
 
@@ -89,7 +90,9 @@ def _track_rename(op: RenameTableOp, new: set[tuple[str | None, str]]) -> None:
         new.add((op.schema, op.new_table_name))
 
 
-_TRACKERS: dict[type, Tracker] = {CreateTableOp: _track_create, RenameTableOp: _track_rename}
+_TRACKERS: Dispatcher[Tracker] = Dispatcher(
+    "new-table tracker", {CreateTableOp: _track_create, RenameTableOp: _track_rename}
+)
 
 
 # -- walking and checking -------------------------------------------------------------------
@@ -172,11 +175,9 @@ def _check(
                     suppressed=_suppression(suppressions, rule.id, (line, *outer)),
                 )
             )
-        for klass in type(directive).__mro__:
-            tracker = _TRACKERS.get(klass)
-            if tracker is not None:
-                tracker(directive, new_tables)
-                break
+        tracker = _TRACKERS.lookup(type(directive))
+        if tracker is not None:
+            tracker(directive, new_tables)
     return findings
 
 

@@ -16,17 +16,21 @@ from typing import Any
 
 from sqlalchemy.sql.elements import BindParameter, ClauseElement
 
+from mig.ops.dispatch import Dispatcher
 from mig.ops.errors import SerializationError
 
-_ENCODERS: dict[type, tuple[str, Callable[[Any], Any]]] = {
-    datetime.datetime: ("$datetime", lambda v: v.isoformat()),
-    datetime.date: ("$date", lambda v: v.isoformat()),
-    datetime.time: ("$time", lambda v: v.isoformat()),
-    datetime.timedelta: ("$timedelta", lambda v: v.total_seconds()),
-    decimal.Decimal: ("$decimal", str),
-    bytes: ("$bytes", lambda v: base64.b64encode(v).decode("ascii")),
-    uuid.UUID: ("$uuid", str),
-}
+_ENCODERS: Dispatcher[tuple[str, Callable[[Any], Any]]] = Dispatcher(
+    "value encoder",
+    {
+        datetime.datetime: ("$datetime", lambda v: v.isoformat()),
+        datetime.date: ("$date", lambda v: v.isoformat()),
+        datetime.time: ("$time", lambda v: v.isoformat()),
+        datetime.timedelta: ("$timedelta", lambda v: v.total_seconds()),
+        decimal.Decimal: ("$decimal", str),
+        bytes: ("$bytes", lambda v: base64.b64encode(v).decode("ascii")),
+        uuid.UUID: ("$uuid", str),
+    },
+)
 _DECODERS: dict[str, Callable[[Any], Any]] = {
     "$datetime": datetime.datetime.fromisoformat,
     "$date": datetime.date.fromisoformat,
@@ -61,10 +65,10 @@ def encode_value(value: Any, path: str) -> Any:
         from mig.ops.codec.sql import encode_sql
 
         return {"$sql": encode_sql(value, path)}
-    for cls in type(value).__mro__:
-        if cls in _ENCODERS:
-            tag, fn = _ENCODERS[cls]
-            return {tag: fn(value)}
+    encoder = _ENCODERS.lookup(type(value))
+    if encoder is not None:
+        tag, fn = encoder
+        return {tag: fn(value)}
     raise SerializationError(path, f"cannot encode a value of type {type(value).__name__}")
 
 
