@@ -258,11 +258,13 @@ def _str_tuple(path: str, name: str, value: object) -> tuple[str, ...]:
 _counter = 0
 
 
-def load_module(path: Path) -> ModuleType:
-    """Import a revision file (source or ``.pyc``) under a private module name.
+def import_file(path: Path, prefix: str = "_mig_revision") -> ModuleType:
+    """Import a Python file (source or ``.pyc``) under a private module name.
 
     Revision files are not a package; each gets a unique name in ``sys.modules`` so that two
-    scripts with the same file name in different locations cannot shadow each other.
+    scripts with the same file name in different locations cannot shadow each other. On any
+    error the half-made module leaves ``sys.modules`` and the error goes on unchanged, for
+    the caller to word (the runtime's ScriptParseError here, lint's MigrationLoadError).
     (The import machinery is imported here, not at the top: listing never needs it.)
     """
     import importlib.machinery
@@ -271,7 +273,7 @@ def load_module(path: Path) -> ModuleType:
     global _counter
     _counter += 1
     stem = re.sub(r"\W", "_", path.stem)
-    name = f"_mig_revision_{_counter}_{stem}"
+    name = f"{prefix}_{_counter}_{stem}"
     loader: importlib.machinery.SourceFileLoader | importlib.machinery.SourcelessFileLoader
     if path.suffix in (".pyc", ".pyo"):
         loader = importlib.machinery.SourcelessFileLoader(name, str(path))
@@ -283,13 +285,20 @@ def load_module(path: Path) -> ModuleType:
     sys.modules[name] = module
     try:
         loader.exec_module(module)
-    except SyntaxError as exc:
+    except BaseException:
         del sys.modules[name]
+        raise
+    return module
+
+
+def load_module(path: Path) -> ModuleType:
+    """Import a revision file to run it; a failure is a ScriptParseError naming the file."""
+    try:
+        return import_file(path)
+    except SyntaxError as exc:
         raise ScriptParseError(str(path), f"line {exc.lineno}: {exc.msg}") from None
     except Exception as exc:
-        del sys.modules[name]
         raise ScriptParseError(str(path), f"importing it failed: {exc!r}") from exc
-    return module
 
 
 def check_syntax(path: Path) -> None:

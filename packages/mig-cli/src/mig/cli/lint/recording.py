@@ -9,11 +9,7 @@ itself gets the line of the ``with``).
 
 from __future__ import annotations
 
-import importlib.machinery
-import importlib.util
-import itertools
 import os
-import re
 import sys
 import traceback
 from collections.abc import Callable, Iterator
@@ -25,8 +21,7 @@ from typing import Any
 
 from mig.cli.lint.model import MigrationLoadError
 from mig.ops import MigrateOperation, NoDatabaseError, OpContainer, RecordingOperations
-
-_counter = itertools.count(1)
+from mig.scripts.header import import_file
 
 
 @dataclass
@@ -136,34 +131,20 @@ def load_migration(path: str | os.PathLike[str]) -> ModuleType:
     path = Path(path)
     if not path.is_file():
         raise MigrationLoadError(f"{path}: no such migration file")
-    stem = re.sub(r"\W", "_", path.stem)
-    name = f"_mig_lint_{next(_counter)}_{stem}"
-    if path.suffix in (".pyc", ".pyo"):
-        loader: Any = importlib.machinery.SourcelessFileLoader(name, str(path))
-    else:
-        loader = importlib.machinery.SourceFileLoader(name, str(path))
-    spec = importlib.util.spec_from_file_location(name, str(path), loader=loader)
-    if spec is None:
-        raise MigrationLoadError(f"{path}: not a Python file")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
     try:
-        loader.exec_module(module)
+        return import_file(path, prefix="_mig_lint")
     except SyntaxError as exc:
-        del sys.modules[name]
         raise MigrationLoadError(
             f"{path}: cannot import the migration: syntax error at line {exc.lineno}: {exc.msg}"
         ) from None
+    except KeyboardInterrupt:
+        raise
     except BaseException as exc:
-        del sys.modules[name]
-        if isinstance(exc, KeyboardInterrupt):
-            raise
         where = _script_line_of(exc.__traceback__, path)
         at = f" (line {where})" if where else ""
         raise MigrationLoadError(
             f"{path}: cannot import the migration{at}: {type(exc).__name__}: {exc}"
         ) from exc
-    return module
 
 
 def _script_line_of(tb: TracebackType | None, path: Path) -> int | None:
