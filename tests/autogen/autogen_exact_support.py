@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
+from diff_helpers import drop_everything
 
 from mig import ops
 from mig.autogen import produce_migrations, render_python_code
@@ -30,15 +31,10 @@ def _context(conn: sa.Connection, metadata: sa.MetaData, **opts: Any) -> Migrati
 
 
 def drop_all(engine: sa.Engine) -> None:
-    md = sa.MetaData()
-    md.reflect(engine)
-    with engine.begin() as conn:
-        if conn.dialect.name in ("mysql", "mariadb"):
-            conn.exec_driver_sql("SET FOREIGN_KEY_CHECKS=0")
-        md.drop_all(conn)
-        if conn.dialect.name in ("mysql", "mariadb"):
-            conn.exec_driver_sql("SET FOREIGN_KEY_CHECKS=1")
-        if conn.dialect.name == "postgresql":
+    """Every table (diff_helpers.drop_everything), then PostgreSQL's leftover sequences."""
+    drop_everything(engine)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
             for seq in sa.inspect(conn).get_sequence_names():
                 conn.exec_driver_sql(f'DROP SEQUENCE IF EXISTS "{seq}"')
 

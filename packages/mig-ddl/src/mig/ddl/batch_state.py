@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.sql.schema import Computed, DefaultClause, FetchedValue, Identity
 
 from mig import ops
+from mig.ddl.constraint_builders import foreign_key_to
 from mig.ops import dispatch
 
 _Op = TypeVar("_Op", bound=ops.MigrateOperation)
@@ -220,20 +221,7 @@ def _build_check(op: ops.CreateCheckConstraintOp, table: sa.Table, impl: Any) ->
 
 def _build_foreign_key(op: ops.CreateForeignKeyOp, table: sa.Table, impl: Any) -> sa.Constraint:
     ref = impl.stub_table(op.referent_table, op.referent_schema, metadata=table.metadata)
-    for col in op.remote_cols:
-        if col not in ref.c:
-            ref.append_column(sa.Column(col, sa.types.NullType()))
-    return sa.ForeignKeyConstraint(
-        op.local_cols,
-        [ref.c[c] for c in op.remote_cols],
-        name=op.constraint_name,
-        onupdate=op.onupdate,
-        ondelete=op.ondelete,
-        deferrable=op.deferrable,
-        initially=op.initially,
-        match=op.match,
-        **op.kw,
-    )
+    return foreign_key_to(op, ref, list(op.local_cols))
 
 
 _BUILDERS: dict[type, Build] = {

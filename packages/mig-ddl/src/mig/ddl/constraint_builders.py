@@ -48,11 +48,21 @@ def _fk(impl: DefaultImpl, op: ops.CreateForeignKeyOp) -> sa.Constraint:
     referent = (
         source if same else impl.stub_table(op.referent_table, op.referent_schema, metadata=md)
     )
+    fk = foreign_key_to(op, referent, [source.c[c] for c in op.local_cols])
+    source.append_constraint(fk)
+    return fk
+
+
+def foreign_key_to(
+    op: ops.CreateForeignKeyOp, referent: sa.Table, local: list[Any]
+) -> sa.ForeignKeyConstraint:
+    """The foreign key ``op`` describes from ``local`` columns to ``referent`` (a stub: its
+    remote columns are added as needed), for a single ALTER and for a batch rebuild alike."""
     for name in op.remote_cols:
         if name not in referent.c:
             referent.append_column(sa.Column(name, sa.types.NullType()))
-    fk = sa.ForeignKeyConstraint(
-        [source.c[c] for c in op.local_cols],
+    return sa.ForeignKeyConstraint(
+        local,
         [referent.c[c] for c in op.remote_cols],
         name=op.constraint_name,
         onupdate=op.onupdate,
@@ -62,8 +72,6 @@ def _fk(impl: DefaultImpl, op: ops.CreateForeignKeyOp) -> sa.Constraint:
         match=op.match,
         **op.kw,
     )
-    source.append_constraint(fk)
-    return fk
 
 
 def _check(impl: DefaultImpl, op: ops.CreateCheckConstraintOp) -> sa.Constraint:
