@@ -67,10 +67,10 @@ class OpSpec:
     # -- the two facade methods -------------------------------------------------------------
 
     def op_function(self, stub: Callable[..., Any]) -> Callable[..., Any]:
-        spec = self
+        spec, binder = self, ArgumentBinder(self.signature, self.name)
 
         def method(self: Any, *args: Any, **kw: Any) -> Any:
-            return spec.run(self, _arguments(spec.signature, spec.name, self, args, kw))
+            return spec.run(self, binder(self, args, kw))
 
         return functools.wraps(stub)(method)
 
@@ -98,9 +98,10 @@ class OpSpec:
     def batch_function(self) -> Callable[..., Any]:
         """``batch_op.<name>``: the block's table and schema filled in, then as ``op``."""
         spec, signature = self, self.batch_signature()
+        binder = ArgumentBinder(signature, f"batch_op.{spec.name}")
 
         def method(self: Any, *args: Any, **kw: Any) -> Any:
-            values = _arguments(signature, f"batch_op.{spec.name}", self, args, kw)
+            values = binder(self, args, kw)
             for name in BATCH_ONLY:
                 if values.get(name, _MISSING) is None:
                     del values[name]
@@ -120,6 +121,76 @@ class OpSpec:
 
 _MISSING = object()
 _SPECS: dict[str, OpSpec] = {}
+
+
+class ArgumentBinder:
+    """Binds one op's call arguments by parameter name, as ``Signature.bind`` would.
+
+    Every op call of every revision goes through here, and ``Signature.bind`` plus
+    ``apply_defaults`` cost more than the rest of building a directive; the signature's
+    shape is therefore read once, and a call that fits it is bound with a few dict
+    operations. Anything unusual (too many positional arguments, an unknown or repeated
+    keyword, a missing required argument, a positional-only name given by keyword) falls
+    back to ``Signature.bind``, so errors keep Python's exact wording.
+    """
+
+    __slots__ = (
+        "_defaults",
+        "_name",
+        "_named",
+        "_params",
+        "_positional",
+        "_signature",
+        "_var_keyword",
+        "_var_positional",
+    )
+
+    def __init__(self, signature: inspect.Signature, name: str) -> None:
+        self._signature, self._name = signature, name
+        params = list(signature.parameters.values())[1:]  # without ``self``
+        self._params = tuple(params)
+        self._positional = tuple(
+            p.name for p in params if p.kind in (_P.POSITIONAL_ONLY, _P.POSITIONAL_OR_KEYWORD)
+        )
+        self._named = frozenset(
+            p.name for p in params if p.kind in (_P.POSITIONAL_OR_KEYWORD, _P.KEYWORD_ONLY)
+        )
+        self._defaults = {
+            p.name: p.default
+            for p in params
+            if p.default is not _P.empty and p.kind not in (_P.VAR_POSITIONAL, _P.VAR_KEYWORD)
+        }
+        self._var_positional = next((p.name for p in params if p.kind is _P.VAR_POSITIONAL), None)
+        self._var_keyword = next((p.name for p in params if p.kind is _P.VAR_KEYWORD), None)
+
+    def __call__(self, owner: Any, args: Sequence[Any], kw: Mapping[str, Any]) -> dict[str, Any]:
+        """The call's arguments by parameter name, defaults filled in, ``**kw`` spread out."""
+        positional = self._positional
+        if len(args) > len(positional) and self._var_positional is None:
+            return _arguments(self._signature, self._name, owner, args, kw)
+        given = dict(zip(positional, args, strict=False))
+        extra: dict[str, Any] = {}
+        for key, value in kw.items():
+            if key in self._named and key not in given:
+                given[key] = value
+            elif key not in self._named and key not in given and self._var_keyword is not None:
+                extra[key] = value
+            else:
+                return _arguments(self._signature, self._name, owner, args, kw)
+        values: dict[str, Any] = {}
+        for param in self._params:
+            name = param.name
+            if name in given:
+                values[name] = given[name]
+            elif name == self._var_positional:
+                values[name] = tuple(args[len(positional) :])
+            elif name == self._var_keyword:
+                values.update(extra)
+            elif name in self._defaults:
+                values[name] = self._defaults[name]
+            else:  # a required argument is missing
+                return _arguments(self._signature, self._name, owner, args, kw)
+        return values
 
 
 def _arguments(
