@@ -38,7 +38,7 @@ def _calls(signature: inspect.Signature) -> list[tuple[tuple, dict]]:
     if required:
         calls.append((req_args, {required[0].name: "twice"}))  # given twice
     if has_var_pos:
-        calls.append((tuple(f"v_{p.name}" for p in positional) + ("e1", "e2"), {}))
+        calls.append(((*tuple(f"v_{p.name}" for p in positional), "e1", "e2"), {}))
     if has_var_kw:
         calls.append((req_args, {"dialect_extra": 1, "mysql_thing": "x"}))
     return calls

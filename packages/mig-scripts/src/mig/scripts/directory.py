@@ -119,10 +119,15 @@ class ScriptDirectory:
         """Execute ``env.py`` (the runtime sets up ``mig.runtime.context`` before calling)."""
         import runpy
 
+        from mig.scripts import step_cache
+
         path = self.env_py_location
         if not os.path.exists(path):
             raise ScriptError(f"{path} does not exist; the script location needs an env.py")
-        runpy.run_path(path, run_name="mig_env_py")
+        try:
+            runpy.run_path(path, run_name="mig_env_py")
+        finally:
+            step_cache.flush_all()  # the scripts this run compiled, for the next run
 
     # --- reading -------------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ in three tiers, each used only when the one before cannot be sure:
 from __future__ import annotations
 
 import ast
+import os
 import re
 import sys
 from pathlib import Path
@@ -274,6 +275,11 @@ def import_file(path: Path, prefix: str = "_mig_revision") -> ModuleType:
     _counter += 1
     stem = re.sub(r"\W", "_", path.stem)
     name = f"{prefix}_{_counter}_{stem}"
+    from mig.scripts.step_cache import cache_for
+
+    cached = cache_for(path)
+    if cached is not None:  # source scripts: the code from the step cache (see there)
+        return cached.load_module(os.path.abspath(path), name)
     loader: importlib.machinery.SourceFileLoader | importlib.machinery.SourcelessFileLoader
     if path.suffix in (".pyc", ".pyo"):
         loader = importlib.machinery.SourcelessFileLoader(name, str(path))

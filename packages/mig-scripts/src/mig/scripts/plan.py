@@ -43,6 +43,11 @@ class MigrationStep:
         return self.script.doc
 
     @property
+    def checksum(self) -> str | None:
+        """The script's sha256, for the history table (see Script.checksum)."""
+        return self.script.checksum
+
+    @property
     def is_upgrade(self) -> bool:
         return self.direction == "up"
 

@@ -185,6 +185,14 @@ class Script:
             self._module = load_module(Path(path))
         return self._module
 
+    @property
+    def checksum(self) -> str | None:
+        """``sha256:<hex>`` of the script's source, as the history table records it (from
+        the step cache, so a script that was just imported is not read again)."""
+        from mig.scripts.step_cache import checksum_of
+
+        return None if self.path is None else checksum_of(Path(self.path))
+
     # --- the text ------------------------------------------------------------------------
 
     def __repr__(self) -> str:
