@@ -199,3 +199,37 @@ def test_catalog_queries_do_not_grow_with_the_table_count(engine):
     assert found == []
     assert n_small == n_large
     assert n_large <= 15
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_collector_is_paused_during_compare_and_restored(engine, monkeypatch, enabled):
+    """run_comparison pauses the cyclic collector and leaves it as it found it, also when
+    the comparison fails."""
+    import gc
+
+    from mig.autogen.compare import registry
+
+    old, new = _models()
+    create(engine, old)
+    seen: list[bool] = []
+    real_run = registry.run
+
+    def watching(level, ctx, diff):
+        seen.append(gc.isenabled())
+        return real_run(level, ctx, diff)
+
+    (gc.enable if enabled else gc.disable)()
+    try:
+        monkeypatch.setattr("mig.autogen.compare.run", watching)
+        assert diffs(engine, new, detect_renames=False)
+        assert seen == [False] and gc.isenabled() is enabled
+
+        def failing(level, ctx, diff):
+            raise RuntimeError("comparator failed")
+
+        monkeypatch.setattr("mig.autogen.compare.run", failing)
+        with pytest.raises(RuntimeError, match="comparator failed"):
+            diffs(engine, new, detect_renames=False)
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable()

@@ -212,6 +212,13 @@ class AutogenContext:
             )
         return bool(hook(name, type_, names))
 
+    @property
+    def filters_objects(self) -> bool:
+        """Is there an ``include_object`` hook? Without one, callers skip building the
+        reflected object they would hand it (a reflected ``Column`` with a server default
+        costs SQLAlchemy's event setup, the largest part of comparing a wide schema)."""
+        return self.options.include_object is not None
+
     def run_object_filters(
         self, obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
     ) -> bool:

