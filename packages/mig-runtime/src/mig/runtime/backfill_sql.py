@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.sql.elements import ClauseElement, ColumnElement
+from sqlalchemy.sql.elements import ClauseElement, ColumnElement, Grouping, TextClause
 
 ROW_VALUE_DIALECTS = frozenset({"postgresql", "mysql", "mariadb", "sqlite"})
 """Dialects whose SQL compares row values (``(a, b) > (1, 2)``) in key order."""
@@ -122,10 +122,15 @@ class BackfillStatements:
 
 
 def where_clause(where: str | ClauseElement | None) -> ClauseElement | None:
-    """``where`` as SQL: a string is SQL text."""
-    if where is None or isinstance(where, ClauseElement):
-        return where
-    return sa.text(where)
+    """``where`` as SQL: a string is SQL text; text is parenthesised, since it is ANDed
+    with the key range (``a = 1 OR b = 2`` must not escape it)."""
+    if where is None:
+        return None
+    if isinstance(where, str):
+        where = sa.text(where)
+    if isinstance(where, TextClause):
+        return Grouping(where)
+    return where
 
 
 def set_values(table: sa.TableClause, values: Mapping[str, Any], offline: bool) -> dict[str, Any]:
