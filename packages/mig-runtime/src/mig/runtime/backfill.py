@@ -18,7 +18,13 @@ import sqlalchemy as sa
 from mig.ops import BackfillOp, Operations
 from mig.runtime.backfill_offline import write_offline
 from mig.runtime.backfill_progress import BackfillProgress, ProgressTable
-from mig.runtime.backfill_sql import BackfillStatements, bound_value, set_values, where_clause
+from mig.runtime.backfill_sql import (
+    BackfillStatements,
+    bound_value,
+    retarget,
+    set_values,
+    where_clause,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -74,7 +80,7 @@ def statements_for(
         table=table,
         key=key,
         values=set_values(table, op.values, offline),
-        where=where_clause(op.where),
+        where=retarget(where_clause(op.where), table),
         batch_size=op.batch_size,
         dialect_name=dialect_name,
     )

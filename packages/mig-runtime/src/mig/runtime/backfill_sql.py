@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.sql import visitors
 from sqlalchemy.sql.elements import ClauseElement, ColumnElement, Grouping, TextClause
 
 ROW_VALUE_DIALECTS = frozenset({"postgresql", "mysql", "mariadb", "sqlite"})
@@ -121,6 +122,30 @@ class BackfillStatements:
         return [value(c, v) for c, v in zip(self.key, key_row, strict=True)]
 
 
+def retarget(element: Any, table: sa.TableClause) -> Any:
+    """``element`` with the columns of any table of the same name taken from ``table``.
+
+    A script builds its expressions on its own ``sa.table("t", ...)``; the statements are
+    built on the reflected Table, and two objects for one table would make a cross join.
+    """
+    if not isinstance(element, ClauseElement):
+        return element
+
+    def swap(node: Any) -> Any:
+        owner = getattr(node, "table", None)
+        if (
+            isinstance(node, sa.ColumnClause)
+            and isinstance(owner, sa.TableClause)
+            and owner is not table
+            and owner.name == table.name
+            and node.name in table.c
+        ):
+            return table.c[node.name]
+        return None
+
+    return visitors.replacement_traverse(element, {}, swap)
+
+
 def where_clause(where: str | ClauseElement | None) -> ClauseElement | None:
     """``where`` as SQL: a string is SQL text; text is parenthesised, since it is ANDed
     with the key range (``a = 1 OR b = 2`` must not escape it)."""
@@ -136,11 +161,11 @@ def where_clause(where: str | ClauseElement | None) -> ClauseElement | None:
 def set_values(table: sa.TableClause, values: Mapping[str, Any], offline: bool) -> dict[str, Any]:
     """``values`` for ``UPDATE ... SET``: offline, literals are typed so they render inline."""
     if not offline:
-        return dict(values)
+        return {name: retarget(value, table) for name, value in values.items()}
     out: dict[str, Any] = {}
     for name, value in values.items():
         if isinstance(value, ClauseElement):
-            out[name] = value
+            out[name] = retarget(value, table)
         else:
             column = table.c[name]
             type_ = None if isinstance(column.type, sa.types.NullType) else column.type
