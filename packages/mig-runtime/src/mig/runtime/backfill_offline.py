@@ -62,7 +62,7 @@ def _loop_parts(
 
 def _indent(sql: str, spaces: int) -> str:
     pad = " " * spaces
-    return "\n".join(pad + line for line in sql.splitlines())
+    return "\n".join((pad + line).rstrip() for line in sql.splitlines())
 
 
 def write_postgresql(impl: Any, statements: BackfillStatements, table: str, name: str) -> None:
@@ -154,8 +154,8 @@ def write_mysql(impl: Any, statements: BackfillStatements, table: str, name: str
 def _single_update(why: str) -> Writer:
     def write(impl: Any, statements: BackfillStatements, table: str, name: str) -> None:
         impl.static_output(
-            f"-- op.backfill {table}: one UPDATE; {why} to loop over batches of "
-            f"{statements.batch_size} rows in (online, mig runs the batches)"
+            f"-- op.backfill {table}: one UPDATE, not batches of {statements.batch_size} rows: "
+            f"{why} (online, mig runs the batches)"
         )
         impl.execute(statements.update(None, None))
 
@@ -166,7 +166,7 @@ OFFLINE_WRITERS: dict[str, Writer] = {
     "postgresql": write_postgresql,
     "mysql": write_mysql,
     "mariadb": write_mysql,
-    "sqlite": _single_update("SQLite has no procedural SQL"),
+    "sqlite": _single_update("SQLite has no procedural SQL to loop in"),
 }
 """Per dialect name: how a backfill is written offline."""
 
