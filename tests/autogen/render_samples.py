@@ -162,6 +162,14 @@ def cases() -> dict[str, ops.MigrateOperation]:
         "execute_text_options": ops.ExecuteSQLOp(
             sa.text("DELETE FROM t"), execution_options={"timeout": 5}
         ),
+        "backfill": ops.BackfillOp(
+            "t",
+            {"total": sa.text("price * qty"), "state": "new"},
+            where="total IS NULL",
+            batch_size=500,
+            schema="s",
+            primary_key=["a", "b"],
+        ),
         "bulk_insert": ops.BulkInsertOp(
             sa.table(
                 "t", sa.column("id", sa.Integer), sa.column("name", sa.String(20)), schema="s"

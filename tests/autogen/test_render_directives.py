@@ -338,6 +338,19 @@ op.execute("UPDATE t SET a = 'it''s'")
 op.execute(sa.text("DELETE FROM t"), execution_options={"timeout": 5})
 """,
     ),
+    "backfill": (
+        [],
+        """\
+op.backfill(
+    "t",
+    {"total": sa.text("price * qty"), "state": "new"},
+    where="total IS NULL",
+    batch_size=500,
+    schema="s",
+    primary_key=["a", "b"],
+)
+""",
+    ),
     "bulk_insert": (
         [],
         """\

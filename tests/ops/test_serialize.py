@@ -58,6 +58,7 @@ IRREVERSIBLE_IN_CATALOG = Counter(
         "drop_constraint": 1,  # without the constraint
         "drop_enum_type": 1,  # without its values
         "add_enum_value": 1,  # PostgreSQL cannot drop a value (no drop_enum_value given)
+        "backfill": 2,
         "bulk_insert": 1,
         "execute": 2,
         "modify_table": 1,  # holds an irreversible member

@@ -345,6 +345,13 @@ def _execute(op: ops.ExecuteSQLOp, dialect: Dialect | None) -> Difference:
     return Difference("~", "execute", "SQL", sql_text(op.sqltext, dialect), op)
 
 
+@describer(ops.BackfillOp)
+def _backfill(op: ops.BackfillOp, dialect: Dialect | None) -> Difference:
+    where = f" where {sql_text(op.where, dialect)}" if op.where is not None else ""
+    detail = f"set {', '.join(op.values)}{where} in batches of {op.batch_size}"
+    return _of(op, "backfill", "~", None, detail)
+
+
 @describer(ops.BulkInsertOp)
 def _bulk_insert(op: ops.BulkInsertOp, dialect: Dialect | None) -> Difference:
     schema = getattr(op.table, "schema", None)

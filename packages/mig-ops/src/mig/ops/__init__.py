@@ -6,6 +6,7 @@ exchange them as JSON (``to_dict()`` / ``from_dict()``). SQLAlchemy is the only 
 """
 
 from mig.ops._version import __version__
+from mig.ops.backfill_ops import BackfillOp
 from mig.ops.base import MigrateOperation, from_dict, registered_ops
 from mig.ops.batch import BatchOperations
 from mig.ops.column_ops import AddColumnOp, AlterColumnOp, DropColumnOp
@@ -63,6 +64,7 @@ __all__ = [
     "AddConstraintOp",
     "AddEnumValueOp",
     "AlterColumnOp",
+    "BackfillOp",
     "BatchAlterTableOp",
     "BatchOperations",
     "BulkInsertOp",

@@ -19,6 +19,7 @@ from sqlalchemy.sql.selectable import TableClause
 from sqlalchemy.sql.type_api import TypeEngine
 
 from mig.ops import dispatch, literals
+from mig.ops.backfill_ops import DEFAULT_BATCH_SIZE, BackfillOp
 from mig.ops.base import MigrateOperation
 from mig.ops.column_ops import AddColumnOp, AlterColumnOp, DropColumnOp
 from mig.ops.constraint_ops import (
@@ -318,6 +319,23 @@ class Operations:
         ``server_default=None`` / ``comment=None`` remove them; ``False`` (the default)
         leaves them alone. ``existing_*`` describe the column as it is now: MySQL needs
         them to restate the column, and reversing the directive needs them.
+        """
+
+    @op_method(BackfillOp, table="table_name")
+    def backfill(
+        self,
+        table_name: str | Table | TableClause,
+        values: Mapping[str, Any],
+        where: str | ClauseElement | None = None,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        *,
+        schema: str | None = None,
+        primary_key: Sequence[str] | None = None,
+    ) -> None:
+        """Update ``values`` (column -> literal or SQL) in primary-key batches of ``batch_size``.
+
+        Each batch commits on its own and the progress is recorded with it, so a run that
+        dies part way resumes after the last committed batch (mig-runtime's README).
         """
 
     @op_method(BulkInsertOp)

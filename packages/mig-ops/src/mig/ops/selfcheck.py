@@ -60,6 +60,7 @@ def _migration() -> None:
     op.drop_table_comment("users", existing_comment="all people")
     op.bulk_insert(users, [{"id": 1, "email": "a@example.com"}])
     op.execute("UPDATE users SET age = 1")
+    op.backfill("users", {"age": sa.text("age + 1")}, where="age IS NULL", batch_size=500)
     op.drop_constraint("ck_age", "users", type_="check")
     op.drop_index("ix_users_lower", table_name="users")
     op.drop_column("users", "age")

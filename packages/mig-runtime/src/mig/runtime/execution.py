@@ -10,7 +10,8 @@ version rows and the history rows are in its world, so the context holds no
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -64,6 +65,12 @@ class Execution(ABC):
     @abstractmethod
     def commit_so_far(self) -> None:
         """Commit the run's transaction and begin the next one."""
+
+    @contextmanager
+    def committing_block(self) -> Iterator[Callable[[], None]]:
+        """Commit the run so far; yield what commits the block's work and begins again."""
+        self.commit_so_far()
+        yield self.commit_so_far
 
     @property
     def defers_versions(self) -> bool:

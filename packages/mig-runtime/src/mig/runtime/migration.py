@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection, Dialect
 
 from mig.ddl import get_impl
 from mig.ops import Operations
+from mig.runtime import backfill as _backfill  # noqa: F401  (registers op.backfill's executor)
 from mig.runtime.errors import ConfigurationError, StepFailed
 from mig.runtime.execution import Execution
 from mig.runtime.history import HistoryTable, step_checksum
@@ -101,7 +102,10 @@ class MigrationContext:
         self.history_table: HistoryTable | None = self._history_table()
         self.transaction_per_migration = run.transaction_per_migration
         self._plan_fn: PlanFn | None = run.fn
-        self._autocommit_used = False
+        self._autocommit_used = False  # set by autocommit and committing blocks
+        self._step: Step | None = None  # the step running now
+        self._step_end: list[Callable[[], None]] = []  # run before its version row
+        self._backfills_in_step = 0
         self._pipeline: StatementPipeline | None = None  # only while a run sends DDL
         self._versions = VersionRecorder(
             self._execution.write_version,
@@ -266,6 +270,40 @@ class MigrationContext:
             with self._execution.outside_transaction():
                 yield
 
+    @contextmanager
+    def committing_block(self) -> Iterator[Callable[[], None]]:
+        """Commit the run so far, and give the block a ``commit()`` for its own transactions.
+
+        For work that must commit in pieces inside a step (``op.backfill``'s batches): the
+        transaction so far (the steps before, and the ops of this step before the block)
+        is committed with the version rows of the steps before; each ``commit()`` commits
+        what the block did since and begins a new transaction; after the block the step
+        goes on in a fresh transaction, and the step is committed with its version row as
+        soon as it ends, even in one-transaction mode (as after an autocommit block). The
+        migration lock is a session lock, kept across these commits. Offline, the block is
+        written between ``COMMIT`` and ``BEGIN`` and ``commit()`` writes nothing.
+        """
+        self._autocommit_used = True
+        with self._pipeline.one_by_one() if self._pipeline is not None else nullcontext():
+            self._versions.flush()  # the steps before are committed now: so are their rows
+            with self._execution.committing_block() as commit:
+                yield commit
+
+    @property
+    def current_step(self) -> Step | None:
+        """The step whose script is running (None outside ``run_migrations()``)."""
+        return self._step
+
+    def at_step_end(self, fn: Callable[[], None]) -> None:
+        """Run ``fn`` when the current step's script has returned, in the transaction
+        that then writes the step's version row (a backfill forgets its progress there)."""
+        self._step_end.append(fn)
+
+    def next_backfill_index(self) -> int:
+        """0 for the step's first ``op.backfill``, 1 for its second, ..."""
+        index, self._backfills_in_step = self._backfills_in_step, self._backfills_in_step + 1
+        return index
+
     def _commit_run_so_far(self) -> None:
         """Commit the run's transaction and begin the next (after an autocommit block)."""
         self._versions.flush()
@@ -345,15 +383,20 @@ class MigrationContext:
             self._execution.step_started(step)
             started = time.perf_counter()
             if not is_stamp:
+                self._step, self._step_end, self._backfills_in_step = step, [], 0
                 with self._operations.activate():
                     try:
                         step.callable()(**kw)
+                        for at_end in self._step_end:
+                            at_end()
                     except StepFailed:
                         raise
                     except Exception as exc:
                         if self._pipeline is not None:
                             exc = self._pipeline.blame(exc)
                         raise step_failed(exc, step.revision, step.direction) from exc
+                    finally:
+                        self._step, self._step_end = None, []
             else:
                 self._versions.flush()
                 if getattr(step, "purge", False):

@@ -7,7 +7,7 @@ text where the database has transactional DDL, and there is no lock to take.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +23,10 @@ from mig.runtime.steps import step_log
 if TYPE_CHECKING:
     from mig.runtime.options import RunOptions
     from mig.runtime.protocol import Step
+
+
+def _nothing() -> None:
+    """Offline, a committing block's ``commit()``: the written loop commits its batches."""
 
 
 class OfflineExecution(Execution):
@@ -74,6 +78,12 @@ class OfflineExecution(Execution):
         yield
         if impl.transactional_ddl:
             impl.emit_begin()
+
+    @contextmanager
+    def committing_block(self) -> Iterator[Callable[[], None]]:
+        """Offline: the block (a loop committing per batch) is written outside BEGIN/COMMIT."""
+        with self.outside_transaction():
+            yield _nothing
 
     def commit_so_far(self) -> None:
         impl = self.ctx.impl

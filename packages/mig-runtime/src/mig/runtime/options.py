@@ -95,6 +95,8 @@ class RunOptions:
     notify: Callable[[str], None] | None = None
     """Told when the run waits for another process's lock (besides the log)."""
     ddl_pipeline: bool = True
+    on_backfill_progress: Callable[[Any], None] | None = None
+    """Told after each committed ``op.backfill`` batch (a ``BackfillProgress``)."""
 
     @classmethod
     def names(cls) -> frozenset[str]:

@@ -14,11 +14,21 @@ from sqlalchemy.sql.elements import TextClause
 
 from mig import ops
 from mig.autogen.render.context import RenderContext
-from mig.autogen.render.layout import Kw, Node, call, call_items, list_of, literal, tuple_of
+from mig.autogen.render.layout import (
+    Kw,
+    Node,
+    call,
+    call_items,
+    dict_of,
+    list_of,
+    literal,
+    tuple_of,
+)
 from mig.autogen.render.registry import BLANK, Block, renderers
 from mig.autogen.render.tables import render_schema_item, render_table
 from mig.autogen.render.types import render_type
 from mig.autogen.render.values import options, render_sql, render_value, sql_text
+from mig.ops.backfill_ops import DEFAULT_BATCH_SIZE
 
 
 @renderers.dispatch_for(ops.ExecuteSQLOp, batchable=True)
@@ -49,6 +59,23 @@ def bulk_insert(context: RenderContext, op: ops.BulkInsertOp) -> Node:
     if not op.multiinsert:
         args.append(Kw("multiinsert", literal(False)))
     return call_items(context.op_name("bulk_insert"), args)
+
+
+@renderers.dispatch_for(ops.BackfillOp)
+def backfill(context: RenderContext, op: ops.BackfillOp) -> Node:
+    values = dict_of([(literal(k), render_value(context, v)) for k, v in op.values.items()])
+    items: list[Node] = [literal(op.table_name), values]
+    if op.where is not None:
+        where = op.where
+        items.append(
+            Kw("where", literal(where) if isinstance(where, str) else render_sql(context, where))
+        )
+    if op.batch_size != DEFAULT_BATCH_SIZE:
+        items.append(Kw("batch_size", literal(op.batch_size)))
+    items += options(context, schema=op.schema)
+    if op.primary_key is not None:
+        items.append(Kw("primary_key", list_of([literal(k) for k in op.primary_key])))
+    return call_items(context.op_name("backfill"), items)
 
 
 # -- containers ------------------------------------------------------------------------------
