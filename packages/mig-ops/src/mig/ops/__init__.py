@@ -32,6 +32,8 @@ from mig.ops.enum_ops import (
     CreateEnumTypeOp,
     DropEnumTypeOp,
     DropEnumValueOp,
+    RebuildEnumTypeOp,
+    RenameEnumValueOp,
 )
 from mig.ops.errors import (
     DirectiveError,
@@ -42,6 +44,7 @@ from mig.ops.errors import (
     NoImplementationError,
     SerializationError,
 )
+from mig.ops.identity_ops import AlterIdentityOp
 from mig.ops.index_ops import CreateIndexOp, DropIndexOp
 from mig.ops.literals import f, inline_literal
 from mig.ops.operations import Operations
@@ -63,6 +66,7 @@ __all__ = [
     "AddConstraintOp",
     "AddEnumValueOp",
     "AlterColumnOp",
+    "AlterIdentityOp",
     "BatchAlterTableOp",
     "BatchOperations",
     "BulkInsertOp",
@@ -96,7 +100,9 @@ __all__ = [
     "OpContainer",
     "Operations",
     "OperationsProxy",
+    "RebuildEnumTypeOp",
     "RecordingOperations",
+    "RenameEnumValueOp",
     "RenameTableOp",
     "SerializationError",
     "UpgradeOps",
