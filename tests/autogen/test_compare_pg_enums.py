@@ -188,6 +188,11 @@ def test_enum_directive_sql():
         "mood", "c", ["a", "b"], columns=[{"table": "t", "column": "m", "default": "'a'::mood"}]
     )
     assert to_sql(dropped, "postgresql") == [
+        "DO $mig$ DECLARE held text; BEGIN SELECT string_agg(DISTINCT quote_literal(v), ', ' "
+        "ORDER BY quote_literal(v)) INTO held FROM (SELECT m::text AS v FROM t) AS mig_held "
+        "WHERE v NOT IN ('a', 'b'); IF held IS NOT NULL THEN RAISE EXCEPTION "
+        "'drop_enum_value mood: t.m holds %, which the new type lacks; update or delete those "
+        "rows first (or keep the values in the model)', held; END IF; END $mig$",
         "ALTER TYPE mood RENAME TO mood_old_mig",
         "CREATE TYPE mood AS ENUM ('a', 'b')",
         "ALTER TABLE t ALTER COLUMN m DROP DEFAULT",
