@@ -114,5 +114,5 @@ class AlterIdentityOp(MigrateOperation):
             self.column_name,
             self.schema,
             **{n: existing[n] for n in self.changes},
-            existing=self.changes,
+            existing={**existing, **self.changes},
         )

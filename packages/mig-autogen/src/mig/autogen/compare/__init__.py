@@ -17,6 +17,7 @@ from mig.autogen.compare import (  # noqa: F401  (registration)
     comments,
     computed,
     foreign_keys,
+    identity,
     indexes,
     pg_enums,
     tables,
