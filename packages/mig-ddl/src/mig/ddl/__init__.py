@@ -18,6 +18,7 @@ from mig.ddl.context import ImplContext, get_impl, offline_dialect, run_directiv
 from mig.ddl.errors import (
     BatchError,
     DDLError,
+    EnumValueInUseError,
     MissingArgumentError,
     MissingImplError,
     OfflineBatchError,
@@ -37,6 +38,7 @@ __all__ = [
     "ENTRY_POINT_GROUP",
     "BatchError",
     "DDLError",
+    "EnumValueInUseError",
     "DefaultImpl",
     "ImplContext",
     "MSSQLImpl",
