@@ -6,7 +6,7 @@ a generated column's expression (or whether it is stored) with ALTER, so a chang
 computes it anew for every row), and the indexes and unique constraints that cover it are
 dropped before and created after (``TableDiff.rewritten_columns`` tells the index
 comparator). The drop comes in the ``rewrite_drop`` phase, before the add, and carries the
-old definition, so the downgrade rewrites it back. ``mig lint`` flags such a pair (MIG018:
+old definition, so the downgrade rewrites it back. ``mig lint`` flags such a pair (MIG015:
 it rewrites the table's rows). On PostgreSQL and SQLite the column comes back as the
 table's last column.
 
