@@ -71,7 +71,11 @@ def compare_computed(ctx: AutogenContext, diff: ColumnDiff) -> None:
     changed = normalize_sql(expression_text(ctx, model.sqltext)) != normalize_sql(
         reflected["sqltext"]
     )
-    if model.persisted is not None and reflected.get("persisted") is not None:
+    if (
+        model.persisted is not None
+        and reflected.get("persisted") is not None
+        and ctx.dialect.name not in ("mysql", "mariadb")  # reflected persisted varies there
+    ):
         changed = changed or bool(model.persisted) != bool(reflected["persisted"])
     if changed:
         rewrite(diff)
