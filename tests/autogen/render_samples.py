@@ -204,6 +204,17 @@ def cases() -> dict[str, ops.MigrateOperation]:
             columns=[{"table": "person", "column": "mood"}],
         ),
         "drop_enum_value": enum_ops.DropEnumValueOp("mood", "happy", ["sad", "ok"], schema="s"),
+        "rename_enum_value": enum_ops.RenameEnumValueOp("mood", "ok", "it's ok", schema="s"),
+        "rebuild_enum_type": enum_ops.RebuildEnumTypeOp(
+            "mood",
+            ["ok", "sad"],
+            schema="s",
+            old_values=["sad", "ok", "happy"],
+            columns=[{"table": "person", "column": "moods", "array": True}],
+        ),
+        "alter_identity": ops.AlterIdentityOp(
+            "t", "id", start=100, increment=5, existing={"start": 1, "increment": 1}
+        ),
     }
 
 

@@ -110,15 +110,16 @@ def test_new_computed_column_and_table(engine):
     downgrade_roundtrip(engine, upgrade, old)
 
 
-def test_changed_computed_expression_is_a_warning(engine):
+def test_changed_computed_expression_rewrites_the_column(engine):
     old, new = sa.MetaData(), sa.MetaData()
     _table(old, sa.Column("total", sa.Integer, sa.Computed("qty * price", persisted=True)))
     _table(new, sa.Column("total", sa.Integer, sa.Computed("qty + price", persisted=True)))
     create(engine, old)
     with engine.connect() as conn:
         ctx = AutogenContext(context(conn), new)
-        assert compare_to_ops(ctx).ops == []
-    assert any("computed column item.total" in w for w in ctx.warnings)
+        [table_ops] = compare_to_ops(ctx).ops
+    assert [op.op_name for op in table_ops.ops] == ["drop_column", "add_column"]
+    assert "qty + price" in str(table_ops.ops[1].column.computed.sqltext)
     assert compare(engine, old).ops == []  # the same expression, as the database prints it
 
 
@@ -144,6 +145,9 @@ def test_identity_columns(engine):
     with engine.connect() as conn, warnings.catch_warnings():
         ctx = AutogenContext(context(conn), changed)
         found = compare_to_ops(ctx)
-    assert [op.op_name for op in found.ops] == ["drop_table"]  # "other" only
-    assert any("identity column item.seq: increment" in w for w in ctx.warnings)
+    assert [op.op_name for op in found.ops] == ["modify_table", "drop_table"]
+    [alter] = found.ops[0].ops
+    assert alter == ops.AlterIdentityOp(
+        "item", "seq", increment=7, existing={"increment": 5, "always": False}
+    )
     downgrade_roundtrip(engine, upgrade, old)

@@ -128,7 +128,7 @@ def test_added_values_keep_the_model_order(engine):
         assert conn.execute(sa.text("SELECT m::text FROM person")).scalar() == "happy"
 
 
-def test_removed_values_are_a_warning(engine):
+def test_removed_values_rebuild_the_type(engine):
     _pg_only(engine)
     old, new = sa.MetaData(), sa.MetaData()
     sa.Table(
@@ -143,8 +143,12 @@ def test_removed_values_are_a_warning(engine):
     create(engine, old)
     with engine.connect() as conn:
         ctx = AutogenContext(context(conn), new)
-        assert compare_to_ops(ctx).ops == []
-    assert any("cannot drop enum values" in w for w in ctx.warnings)
+        assert compare_to_ops(ctx).ops == [
+            ops.RebuildEnumTypeOp(
+                "mood", ["a"], old_values=["a", "b"], columns=[{"table": "person", "column": "m"}]
+            )
+        ]
+    assert ctx.skipped == []
 
 
 def test_enum_column_added_to_an_existing_table(engine):
@@ -188,6 +192,11 @@ def test_enum_directive_sql():
         "mood", "c", ["a", "b"], columns=[{"table": "t", "column": "m", "default": "'a'::mood"}]
     )
     assert to_sql(dropped, "postgresql") == [
+        "DO $mig$ DECLARE held text; BEGIN SELECT string_agg(DISTINCT quote_literal(v), ', ' "
+        "ORDER BY quote_literal(v)) INTO held FROM (SELECT m::text AS v FROM t) AS mig_held "
+        "WHERE v NOT IN ('a', 'b'); IF held IS NOT NULL THEN RAISE EXCEPTION "
+        "'drop_enum_value mood: t.m holds %, which the new type lacks; update or delete those "
+        "rows first (or keep the values in the model)', held; END IF; END $mig$",
         "ALTER TYPE mood RENAME TO mood_old_mig",
         "CREATE TYPE mood AS ENUM ('a', 'b')",
         "ALTER TABLE t ALTER COLUMN m DROP DEFAULT",

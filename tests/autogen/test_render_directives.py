@@ -439,6 +439,32 @@ op.add_enum_value(
 op.drop_enum_value("mood", "happy", ["sad", "ok"], schema="s")
 """,
     ),
+    "rename_enum_value": (
+        [],
+        """\
+op.rename_enum_value("mood", "ok", "it's ok", schema="s")
+""",
+    ),
+    "rebuild_enum_type": (
+        [],
+        """\
+op.rebuild_enum_type(
+    "mood",
+    ["ok", "sad"],
+    schema="s",
+    old_values=["sad", "ok", "happy"],
+    columns=[{"table": "person", "column": "moods", "array": True}],
+)
+""",
+    ),
+    "alter_identity": (
+        [],
+        """\
+op.alter_identity(
+    "t", "id", start=100, increment=5, existing={"start": 1, "increment": 1}
+)
+""",
+    ),
 }
 
 

@@ -173,6 +173,13 @@ CASES = [
         'op.add_column("users", sa.Column("status", sa.Unicode(length=255)))',
         "# TODO: unrendered type? not a note of mig\nop.execute(\"SELECT '# TODO(mig): unrendered type x.Y'\")",
     ),
+    (
+        "MIG015",
+        None,
+        'op.drop_column("users", "total")\n'
+        'op.add_column("users", sa.Column("total", sa.Integer, sa.Computed("a + b")))',
+        'op.add_column("users", sa.Column("total", sa.Integer))',
+    ),
 ]
 CASE_IDS = [f"{c[0]}-{i}" for i, c in enumerate(CASES)]
 

@@ -13,6 +13,7 @@ from mig.ops import (
     AddColumnOp,
     AddEnumValueOp,
     AlterColumnOp,
+    AlterIdentityOp,
     BackfillOp,
     BatchAlterTableOp,
     BulkInsertOp,
@@ -36,6 +37,8 @@ from mig.ops import (
     ExecuteSQLOp,
     MigrationScript,
     ModifyTableOps,
+    RebuildEnumTypeOp,
+    RenameEnumValueOp,
     RenameTableOp,
     UpgradeOps,
 )
@@ -149,6 +152,17 @@ def every_directive() -> list:
         ),
         AddEnumValueOp("mood", "", before="sad"),
         DropEnumValueOp("mood", "happy", ["sad", "ok"], columns=[{"table": "p", "column": "m"}]),
+        RenameEnumValueOp("mood", "ok", "it's fine", schema="s"),
+        RebuildEnumTypeOp(
+            "mood",
+            ["ok", "sad"],
+            schema="s",
+            old_values=["sad", "ok", "happy"],
+            columns=[{"table": "p", "column": "m", "array": True}],
+        ),
+        AlterIdentityOp(
+            "t", "id", schema="s", start=10, cycle=True, existing={"start": 1, "cycle": False}
+        ),
         BulkInsertOp(
             sa.table(
                 "t",

@@ -392,3 +392,25 @@ def _add_enum_value(op: enum_ops.AddEnumValueOp, dialect: Dialect | None) -> Dif
 @describer(enum_ops.DropEnumValueOp)
 def _drop_enum_value(op: enum_ops.DropEnumValueOp, dialect: Dialect | None) -> Difference:
     return _enum(op, "~", "drop value from enum type", repr(op.value))
+
+
+@describer(enum_ops.RenameEnumValueOp)
+def _rename_enum_value(op: enum_ops.RenameEnumValueOp, dialect: Dialect | None) -> Difference:
+    return _enum(op, "~", "rename value of enum type", f"{op.old_value!r} -> {op.new_value!r}")
+
+
+@describer(enum_ops.RebuildEnumTypeOp)
+def _rebuild_enum(op: enum_ops.RebuildEnumTypeOp, dialect: Dialect | None) -> Difference:
+    before = "" if op.old_values is None else f"({', '.join(map(repr, op.old_values))}) -> "
+    return _enum(op, "~", "rebuild enum type", f"{before}({', '.join(map(repr, op.values))})")
+
+
+@describer(ops.AlterIdentityOp)
+def _alter_identity(op: ops.AlterIdentityOp, dialect: Dialect | None) -> Difference:
+    existing = op.existing or {}
+    detail = "; ".join(
+        f"{name} {existing[name]!r} -> {value!r}" if name in existing else f"{name} {value!r}"
+        for name, value in op.changes.items()
+    )
+    name = _qualified(op.schema, f"{op.table_name}.{op.column_name}")
+    return Difference("~", "alter identity", name, detail, op, op.schema, op.table_name)

@@ -242,3 +242,22 @@ def _add_enum_value(op: enum_ops.AddEnumValueOp) -> list[Any]:
 @diff_builder(enum_ops.DropEnumValueOp)
 def _drop_enum_value(op: enum_ops.DropEnumValueOp) -> list[Any]:
     return [("remove_enum_value", op.schema, op.type_name, op.value)]
+
+
+@diff_builder(enum_ops.RenameEnumValueOp)
+def _rename_enum_value(op: enum_ops.RenameEnumValueOp) -> list[Any]:
+    return [("rename_enum_value", op.schema, op.type_name, op.old_value, op.new_value)]
+
+
+@diff_builder(enum_ops.RebuildEnumTypeOp)
+def _rebuild_enum(op: enum_ops.RebuildEnumTypeOp) -> list[Any]:
+    return [("rebuild_enum", op.schema, op.type_name, list(op.old_values or []), list(op.values))]
+
+
+@diff_builder(ops.AlterIdentityOp)
+def _alter_identity(op: ops.AlterIdentityOp) -> list[Any]:
+    existing = op.existing or {}
+    return [
+        ("modify_identity", op.schema, op.table_name, op.column_name, existing.get(k), k, v)
+        for k, v in op.changes.items()
+    ]

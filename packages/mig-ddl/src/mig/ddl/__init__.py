@@ -18,6 +18,7 @@ from mig.ddl.context import ImplContext, get_impl, offline_dialect, run_directiv
 from mig.ddl.errors import (
     BatchError,
     DDLError,
+    EnumValueInUseError,
     MissingArgumentError,
     MissingImplError,
     OfflineBatchError,
@@ -38,6 +39,7 @@ __all__ = [
     "BatchError",
     "DDLError",
     "DefaultImpl",
+    "EnumValueInUseError",
     "ImplContext",
     "MSSQLImpl",
     "MariaDBImpl",

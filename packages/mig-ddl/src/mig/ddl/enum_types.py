@@ -23,6 +23,8 @@ ENUM_TYPE_METHODS: dict[type, str] = {
     ops.DropEnumTypeOp: "drop_enum_type",
     ops.AddEnumValueOp: "add_enum_value",
     ops.DropEnumValueOp: "drop_enum_value",
+    ops.RenameEnumValueOp: "rename_enum_value",
+    ops.RebuildEnumTypeOp: "rebuild_enum_type",
 }
 """Directive class -> the Impl method that carries it out (merged into DIRECTIVE_METHODS)."""
 
@@ -57,4 +59,10 @@ class EnumTypeMethods:
         self._no_named_types(op)
 
     def drop_enum_value(self, op: ops.DropEnumValueOp) -> Any:
+        self._no_named_types(op)
+
+    def rename_enum_value(self, op: ops.RenameEnumValueOp) -> Any:
+        self._no_named_types(op)
+
+    def rebuild_enum_type(self, op: ops.RebuildEnumTypeOp) -> Any:
         self._no_named_types(op)

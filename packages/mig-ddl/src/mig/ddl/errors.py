@@ -52,3 +52,22 @@ class MissingImplError(DDLError, NoImplementationError):
     It is also mig.ops' NoImplementationError: from the caller's side, nothing can carry
     the directive out, whether or not mig.ddl is imported.
     """
+
+
+class EnumValueInUseError(DDLError, ValueError):
+    """An enum type is about to lose values that rows still hold.
+
+    Raised by ``rebuild_enum_type`` / ``drop_enum_value`` before the type is touched, so
+    nothing is half-done: the message names the column and the values, and the way out.
+    """
+
+    def __init__(self, op_name: str, type_name: str, column: str, values: list[str]) -> None:
+        self.op_name = op_name
+        self.type_name = type_name
+        self.column = column
+        self.values = values
+        shown = ", ".join(repr(v) for v in values)
+        super().__init__(
+            f"{op_name} {type_name}: {column} holds {shown}, which the new type lacks; "
+            "update or delete those rows first (or keep the values in the model)"
+        )

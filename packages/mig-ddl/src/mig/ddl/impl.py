@@ -26,6 +26,7 @@ from mig.ddl.constraint_builders import (  # noqa: F401  (constraint_builder: pu
 )
 from mig.ddl.enum_types import ENUM_TYPE_METHODS, EnumTypeMethods
 from mig.ddl.errors import UnsupportedOperationError
+from mig.ddl.identity import IDENTITY_METHODS, IdentityMethods
 from mig.ddl.impl_compare import CompareMethods
 from mig.ddl.options import DDLOptions
 from mig.ddl.plain_column import (  # noqa: F401  (public here too: dialect modules, tests)
@@ -44,7 +45,7 @@ def _nothing() -> None:
     """What undoes a transaction set-up that needed nothing."""
 
 
-class DefaultImpl(EnumTypeMethods, CompareMethods):
+class DefaultImpl(EnumTypeMethods, IdentityMethods, CompareMethods):
     """The SQL-standard behaviour; also what an unknown (third-party) dialect gets."""
 
     __dialect__: ClassVar[str] = "default"
@@ -589,6 +590,7 @@ DIRECTIVE_METHODS: dict[type, str] = {
     ops.ExecuteSQLOp: "execute_sql",
     ops.BatchAlterTableOp: "batch",
     **ENUM_TYPE_METHODS,
+    **IDENTITY_METHODS,
 }
 """Directive class -> the Impl method that carries it out."""
 

@@ -6,16 +6,23 @@ What differs from the default:
 - ``ALTER TABLE t MODIFY c NOT NULL`` / ``MODIFY c <type>`` / ``MODIFY c DEFAULT x``
   (``DEFAULT NULL`` removes it); ``ADD`` has no ``COLUMN`` keyword.
 - A column comment is removed with ``COMMENT ON COLUMN ... IS ''``.
+- ``alter_identity`` is ``MODIFY c GENERATED ALWAYS|BY DEFAULT AS IDENTITY (options)``,
+  which restates whether the identity is ``ALWAYS``: ``always`` or ``existing["always"]``
+  must say it.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import DDLCompiler
 
+from mig import ops
 from mig.ddl import elements as el
+from mig.ddl.errors import MissingArgumentError
+from mig.ddl.identity import identity_options_sql
 from mig.ddl.impl import DefaultImpl
 
 
@@ -67,3 +74,21 @@ class OracleImpl(DefaultImpl):
     begin_text = "SET TRANSACTION READ WRITE"
     detached_column_ddl = True
     supports_column_if_exists = False
+
+    def alter_identity(self, op: ops.AlterIdentityOp) -> None:
+        always = op.always if op.always is not None else (op.existing or {}).get("always")
+        if always is None:
+            raise MissingArgumentError(
+                op.op_name,
+                "oracle",
+                "always= or existing={'always': ...}",
+                "MODIFY ... AS IDENTITY restates GENERATED ALWAYS or BY DEFAULT",
+            )
+        prep = self.dialect.identifier_preparer
+        table = prep.format_table(sa.table(op.table_name, schema=op.schema))
+        options = identity_options_sql({k: v for k, v in op.changes.items() if k != "always"})
+        sql = (
+            f"ALTER TABLE {table} MODIFY {prep.quote(op.column_name)} GENERATED "
+            f"{'ALWAYS' if always else 'BY DEFAULT'} AS IDENTITY"
+        )
+        self.execute(sa.text(sql + (f" ({' '.join(options)})" if options else "")))

@@ -6,8 +6,9 @@ What differs from the default:
 - A native ENUM used by ``create_table`` / ``add_column`` is created first
   (``CREATE TYPE``); online it is skipped when the type already exists, offline when this
   run's SQL has already created it.
-- ``create_enum_type`` / ``drop_enum_type`` / ``add_enum_value`` / ``drop_enum_value``
-  (mig.ops.enum_ops) are compiled here; ``ADD VALUE`` runs in an autocommit block.
+- ``create_enum_type`` / ``drop_enum_type`` (mig.ops.enum_ops) are compiled here; the
+  value directives (add, rename, drop, rebuild) and ``alter_identity`` in
+  :mod:`mig.ddl.pg_types`; ``ADD VALUE`` runs in an autocommit block.
 - ``create_exclude_constraint`` renders ``EXCLUDE USING <method> (...)``.
 - Server defaults are compared without PostgreSQL's ``::type`` casts.
 """
@@ -27,6 +28,7 @@ from mig import ops
 from mig.ddl import elements as el
 from mig.ddl.compare import COMMON_TYPE_SYNONYMS
 from mig.ddl.impl import DefaultImpl, plain_column_hook
+from mig.ddl.pg_types import PostgresqlTypeMethods
 
 _CAST = re.compile(r"::[a-z_][\w ]*(\(\d+(,\s*\d+)?\))?(\[\])?", re.IGNORECASE)
 _SIMPLE_NAME = re.compile(r"^\w+$")
@@ -46,16 +48,7 @@ def _type(element: el.ColumnType, compiler: DDLCompiler, **kw: Any) -> str:
     return sql
 
 
-def _sql(text: str) -> sa.TextClause:
-    """SQL text whose colons are literal (an enum value may hold one)."""
-    return sa.text(text.replace(":", "\\:"))
-
-
-def _literal(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
-class PostgresqlImpl(DefaultImpl):
+class PostgresqlImpl(PostgresqlTypeMethods, DefaultImpl):
     __dialect__ = "postgresql"
     transactional_ddl = True
     detached_column_ddl = True
@@ -129,50 +122,6 @@ class PostgresqlImpl(DefaultImpl):
     def drop_enum_type(self, op: ops.DropEnumTypeOp) -> None:
         self.execute(pg.DropEnumType(op.to_type()))
         self._offline_types.discard((op.schema, op.type_name))
-
-    def add_enum_value(self, op: ops.AddEnumValueOp) -> None:
-        self.execute(_sql(self.add_enum_value_sql(op)))
-
-    def drop_enum_value(self, op: ops.DropEnumValueOp) -> None:
-        self.execute_all([_sql(statement) for statement in self.drop_enum_value_sql(op)])
-
-    def _enum_name(self, name: str, schema: str | None) -> str:
-        return self.dialect.identifier_preparer.format_type(
-            pg.ENUM(name=name, schema=schema, create_type=False)
-        )
-
-    def add_enum_value_sql(self, op: ops.AddEnumValueOp) -> str:
-        """``ALTER TYPE ... ADD VALUE IF NOT EXISTS`` (so a re-run step does not fail)."""
-        sql = (
-            f"ALTER TYPE {self._enum_name(op.type_name, op.schema)} "
-            f"ADD VALUE IF NOT EXISTS {_literal(op.value)}"
-        )
-        if op.before is not None:
-            sql += f" BEFORE {_literal(op.before)}"
-        elif op.after is not None:
-            sql += f" AFTER {_literal(op.after)}"
-        return sql
-
-    def drop_enum_value_sql(self, op: ops.DropEnumValueOp) -> list[str]:
-        """Rename the type aside, create it anew, convert each column, drop the old one."""
-        prep = self.dialect.identifier_preparer
-        aside = f"{op.type_name}_old_mig"
-        name = self._enum_name(op.type_name, op.schema)
-        out = [
-            f"ALTER TYPE {name} RENAME TO {prep.quote(aside)}",
-            f"CREATE TYPE {name} AS ENUM ({', '.join(_literal(v) for v in op.values)})",
-        ]
-        for col in op.columns:
-            table = prep.format_table(sa.table(col["table"], schema=col.get("schema")))
-            column = prep.quote(col["column"])
-            head = f"ALTER TABLE {table} ALTER COLUMN {column}"
-            if col.get("default") is not None:
-                out.append(f"{head} DROP DEFAULT")
-            out.append(f"{head} TYPE {name} USING {column}::text::{name}")
-            if col.get("default") is not None:
-                out.append(f"{head} SET DEFAULT {col['default']}")
-        out.append(f"DROP TYPE {self._enum_name(aside, op.schema)}")
-        return out
 
     # -- EXCLUDE --------------------------------------------------------------------------
 

@@ -33,6 +33,8 @@ from mig.ops.enum_ops import (
     CreateEnumTypeOp,
     DropEnumTypeOp,
     DropEnumValueOp,
+    RebuildEnumTypeOp,
+    RenameEnumValueOp,
 )
 from mig.ops.errors import (
     DirectiveError,
@@ -43,6 +45,7 @@ from mig.ops.errors import (
     NoImplementationError,
     SerializationError,
 )
+from mig.ops.identity_ops import AlterIdentityOp
 from mig.ops.index_ops import CreateIndexOp, DropIndexOp
 from mig.ops.literals import f, inline_literal
 from mig.ops.operations import Operations
@@ -64,6 +67,7 @@ __all__ = [
     "AddConstraintOp",
     "AddEnumValueOp",
     "AlterColumnOp",
+    "AlterIdentityOp",
     "BackfillOp",
     "BatchAlterTableOp",
     "BatchOperations",
@@ -98,7 +102,9 @@ __all__ = [
     "OpContainer",
     "Operations",
     "OperationsProxy",
+    "RebuildEnumTypeOp",
     "RecordingOperations",
+    "RenameEnumValueOp",
     "RenameTableOp",
     "SerializationError",
     "UpgradeOps",

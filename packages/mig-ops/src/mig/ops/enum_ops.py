@@ -1,4 +1,4 @@
-"""PostgreSQL ENUM types as directives: create, drop, add a value, and take a value out.
+"""PostgreSQL ENUM types as directives: create, drop, add, rename and take out values, rebuild.
 
 A named enum type is a schema object of its own on PostgreSQL: it is created before the
 table that uses it and dropped after the last one that used it is gone, and a value added
@@ -42,18 +42,21 @@ def _name(op_name: str, argument: str, value: Any, optional: bool = False) -> An
     return value
 
 
-def _value(op_name: str, value: Any) -> str:
+def _value(op_name: str, value: Any, argument: str = "value") -> str:
     """An enum label: any string, the empty one included (PostgreSQL accepts it)."""
     if not isinstance(value, str):
-        raise DirectiveError(op_name, "value", f"must be a string, got {value!r}")
+        raise DirectiveError(op_name, argument, f"must be a string, got {value!r}")
     return value
 
 
-_COLUMN_KEYS = {"table", "column", "schema", "default"}
+_COLUMN_KEYS = {"table", "column", "schema", "default", "array"}
 
 
 def _columns(op_name: str, columns: Any) -> tuple[dict[str, Any], ...]:
-    """The columns of the type, each ``{"table", "column", "schema"?, "default"?}``."""
+    """The columns of the type, each ``{"table", "column", "schema"?, "default"?, "array"?}``.
+
+    ``array: True`` marks a column of the type's array (``mood[]``), converted as one.
+    """
     out = []
     for item in columns or ():
         if not isinstance(item, Mapping) or not {"table", "column"} <= set(item):
@@ -67,8 +70,12 @@ def _columns(op_name: str, columns: Any) -> tuple[dict[str, Any], ...]:
     return tuple(out)
 
 
-_LABEL = f.Field("value", lambda v, p: v, f.name("value").decode, required=True)
-"""An enum label as a field: written as is (it may be empty, which ``f.name`` refuses)."""
+def _label(name: str) -> f.Field:
+    """An enum label as a field: written as is (it may be empty, which ``f.name`` refuses)."""
+    return f.Field(name, lambda v, p: v, f.name(name).decode, required=True)
+
+
+_LABEL = _label("value")
 
 
 class _ColumnsField(MigrateOperation):
@@ -185,8 +192,9 @@ class DropEnumValueOp(_ColumnsField):
     """Take a value out of an ENUM type by rebuilding it with ``values``.
 
     PostgreSQL has no ``DROP VALUE``: the type is renamed aside, created again with
-    ``values``, each of ``columns`` is converted (``USING col::text::type``; a row that
-    still holds the removed value makes this fail, as it should), and the old type dropped.
+    ``values``, each of ``columns`` is converted (``USING col::text::type``), and the old
+    type dropped. A row that still holds the removed value stops it first, with
+    ``EnumValueInUseError`` naming the column (see :class:`RebuildEnumTypeOp`).
     """
 
     op_name = "drop_enum_value"
@@ -225,5 +233,96 @@ class DropEnumValueOp(_ColumnsField):
         )
 
 
-ENUM_DIRECTIVES = (CreateEnumTypeOp, DropEnumTypeOp, AddEnumValueOp, DropEnumValueOp)
-"""The four named-type directives (all PostgreSQL-only when executed)."""
+class RenameEnumValueOp(MigrateOperation):
+    """``op.rename_enum_value("mood", "ok", "fine")``: ``ALTER TYPE ... RENAME VALUE``.
+
+    The rows holding the value hold the new name at once (PostgreSQL 10+): nothing is
+    rewritten, which is why a rename is not a removal and an addition.
+    """
+
+    op_name = "rename_enum_value"
+    fields = (
+        f.name("type_name"),
+        _label("old_value"),
+        _label("new_value"),
+        f.name("schema", required=False),
+    )
+
+    def __init__(
+        self, type_name: str, old_value: str, new_value: str, schema: str | None = None
+    ) -> None:
+        op = self.op_name
+        self.type_name = _name(op, "type_name", type_name)
+        self.old_value = _value(op, old_value, "old_value")
+        self.new_value = _value(op, new_value, "new_value")
+        if old_value == new_value:
+            raise DirectiveError(op, "new_value", f"is the old value {old_value!r}")
+        self.schema = _name(op, "schema", schema, optional=True)
+
+    def reverse(self) -> RenameEnumValueOp:
+        return RenameEnumValueOp(self.type_name, self.new_value, self.old_value, self.schema)
+
+
+class RebuildEnumTypeOp(_ColumnsField):
+    """``op.rebuild_enum_type("mood", ["sad", "ok"], old_values=[...], columns=[...])``.
+
+    Gives the type exactly ``values``, in that order: what ``ADD VALUE`` cannot do (take a
+    value out, reorder). The type is renamed to ``<name>_old_mig``, created again, each of
+    ``columns`` converted (``ALTER COLUMN ... TYPE ... USING col::text::type``, arrays
+    included), and the old type dropped. First, each column is checked: a row holding a
+    value ``values`` lacks stops the step with ``EnumValueInUseError`` naming the column
+    and the values (offline, a ``DO`` block raises the same). ``old_values`` (the values
+    before) make it reversible.
+    """
+
+    op_name = "rebuild_enum_type"
+    fields = (
+        f.name("type_name"),
+        f.names("values"),
+        f.name("schema", required=False),
+        f.value("old_values"),
+        f.value("columns", default=()),
+    )
+
+    def __init__(
+        self,
+        type_name: str,
+        values: Sequence[str],
+        schema: str | None = None,
+        old_values: Sequence[str] | None = None,
+        columns: Sequence[Mapping[str, Any]] = (),
+    ) -> None:
+        op = self.op_name
+        self.type_name = _name(op, "type_name", type_name)
+        self.values = _values(op, "values", values)
+        if not self.values:
+            raise DirectiveError(op, "values", "is empty: an enum type needs a value")
+        self.schema = _name(op, "schema", schema, optional=True)
+        self.old_values = None if old_values is None else _values(op, "old_values", old_values)
+        self.columns = _columns(op, columns)
+
+    def reverse(self) -> RebuildEnumTypeOp:
+        if self.old_values is None:
+            raise IrreversibleOperationError(
+                self.op_name,
+                f"the values of enum type {self.type_name!r} before the rebuild are not known "
+                "(pass old_values=[...])",
+            )
+        return RebuildEnumTypeOp(
+            self.type_name,
+            self.old_values,
+            schema=self.schema,
+            old_values=self.values,
+            columns=self.columns,
+        )
+
+
+ENUM_DIRECTIVES = (
+    CreateEnumTypeOp,
+    DropEnumTypeOp,
+    AddEnumValueOp,
+    DropEnumValueOp,
+    RenameEnumValueOp,
+    RebuildEnumTypeOp,
+)
+"""The named-type directives (all PostgreSQL-only when executed)."""

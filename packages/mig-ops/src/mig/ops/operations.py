@@ -32,7 +32,6 @@ from mig.ops.constraint_ops import (
 )
 from mig.ops.data_ops import BulkInsertOp, ExecuteSQLOp
 from mig.ops.dispatch import Dispatcher
-from mig.ops.enum_ops import AddEnumValueOp, CreateEnumTypeOp, DropEnumTypeOp, DropEnumValueOp
 from mig.ops.errors import NoDatabaseError, NoImplementationError
 from mig.ops.index_ops import CreateIndexOp, DropIndexOp
 from mig.ops.proxy import _active
@@ -44,6 +43,7 @@ from mig.ops.table_ops import (
     DropTableOp,
     RenameTableOp,
 )
+from mig.ops.type_operations import TypeOperations
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -67,7 +67,7 @@ _ALTER_COLUMN_NAMES = {
 }
 
 
-class Operations:
+class Operations(TypeOperations):
     """The op API bound to one migration context.
 
     ``migration_context`` is whatever runs the migration (mig-runtime's MigrationContext):
@@ -529,47 +529,3 @@ class Operations:
         self, old_table_name: str, new_table_name: str, *, schema: str | None = None
     ) -> None:
         """Rename a table."""
-
-    # -- PostgreSQL enum types ---------------------------------------------------------------
-
-    @op_method(CreateEnumTypeOp)
-    def create_enum_type(
-        self, type_name: str, values: Sequence[str], schema: str | None = None
-    ) -> None:
-        """Create a PostgreSQL ENUM type (``CREATE TYPE ... AS ENUM``)."""
-
-    @op_method(DropEnumTypeOp)
-    def drop_enum_type(
-        self, type_name: str, schema: str | None = None, values: Sequence[str] | None = None
-    ) -> None:
-        """Drop a PostgreSQL ENUM type; ``values`` make the directive reversible."""
-
-    @op_method(AddEnumValueOp)
-    def add_enum_value(
-        self,
-        type_name: str,
-        value: str,
-        *,
-        schema: str | None = None,
-        before: str | None = None,
-        after: str | None = None,
-        values: Sequence[str] | None = None,
-        columns: Sequence[Mapping[str, Any]] = (),
-    ) -> None:
-        """Add a value to a PostgreSQL ENUM type (``ALTER TYPE ... ADD VALUE``).
-
-        ``values`` (the type's values before) and ``columns`` (the columns of the type)
-        are only needed to reverse it.
-        """
-
-    @op_method(DropEnumValueOp)
-    def drop_enum_value(
-        self,
-        type_name: str,
-        value: str,
-        values: Sequence[str],
-        *,
-        schema: str | None = None,
-        columns: Sequence[Mapping[str, Any]] = (),
-    ) -> None:
-        """Take ``value`` out of a PostgreSQL ENUM type by rebuilding it with ``values``."""

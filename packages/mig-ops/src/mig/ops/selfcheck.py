@@ -74,6 +74,11 @@ def _migration() -> None:
         "mood", "happy", schema="app", before="ok", values=["sad", "ok"], columns=mood_columns
     )
     op.drop_enum_value("mood", "happy", ["sad", "ok"], schema="app", columns=mood_columns)
+    op.rename_enum_value("mood", "ok", "fine", schema="app")
+    op.rebuild_enum_type(
+        "mood", ["fine", "sad"], schema="app", old_values=["sad", "fine"], columns=mood_columns
+    )
+    op.alter_identity("users", "id", start=100, increment=5, existing={"start": 1, "increment": 1})
     op.drop_enum_type("mood", schema="app", values=["sad", "ok"])
 
 

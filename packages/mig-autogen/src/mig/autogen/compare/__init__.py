@@ -19,6 +19,7 @@ from mig.autogen.compare import (  # noqa: F401  (registration)
     comments,
     computed,
     foreign_keys,
+    identity,
     indexes,
     pg_enums,
     tables,

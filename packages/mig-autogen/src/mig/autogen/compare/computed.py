@@ -1,14 +1,20 @@
-"""Computed (generated) and identity columns.
+"""Computed (generated) columns.
 
-New columns and tables carry their ``Computed``/``Identity`` in the directive. On an
-existing column no database can turn an expression or an identity into something else
-with ALTER, so a difference is reported as a warning (``AutogenContext.warnings`` and the
-``mig.autogen`` logger), not as a directive, as Alembic does: the fix is a new column, or
-a hand-written migration.
+New columns and tables carry their ``Computed`` in the directive. No database can change
+a generated column's expression (or whether it is stored) with ALTER, so a change is a
+*rewrite*: the column is dropped and added again with the new expression (the database
+computes it anew for every row), and the indexes and unique constraints that cover it are
+dropped before and created after (``TableDiff.rewritten_columns`` tells the index
+comparator). The drop comes in the ``rewrite_drop`` phase, before the add, and carries the
+old definition, so the downgrade rewrites it back. ``mig lint`` flags such a pair (MIG015:
+it rewrites the table's rows). On PostgreSQL and SQLite the column comes back as the
+table's last column.
+
+Turning a plain column into a computed one or back is not done (the values would be
+lost or replaced): it is reported as skipped.
 
 Expressions are compared loosely (case, spaces, quotes, parentheses and PostgreSQL casts
-ignored), since each database reprints them its own way. Identity options are compared
-only where the model states them.
+ignored), since each database reprints them its own way.
 """
 
 from __future__ import annotations
@@ -18,14 +24,14 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from mig import ops
+from mig.autogen.compare.columns import added_column
 from mig.autogen.compare.registry import comparator
 from mig.autogen.compare.state import ColumnDiff
 from mig.autogen.context import AutogenContext
 
 _CAST = re.compile(r"::\s*[a-z_][\w ]*?(\(\d+(,\s*\d+)?\))?(\[\])?(?=[\s),]|$)", re.IGNORECASE)
 _NOISE = re.compile(r"[\s()\"`\[\]]")
-
-IDENTITY_OPTIONS = ("always", "start", "increment", "minvalue", "maxvalue", "cycle", "cache")
 
 
 def normalize_sql(text: str) -> str:
@@ -62,41 +68,23 @@ def compare_computed(ctx: AutogenContext, diff: ColumnDiff) -> None:
             "out of a computed column; no directive generated"
         )
         return
-    if normalize_sql(expression_text(ctx, model.sqltext)) != normalize_sql(reflected["sqltext"]):
-        ctx.skip(
-            f"computed column {where}: the expression differs from the database's "
-            f"({reflected['sqltext']!r}); a computed expression cannot be altered: "
-            "no directive generated"
-        )
-    elif model.persisted is not None and reflected.get("persisted") is not None:
-        if bool(model.persisted) != bool(reflected["persisted"]):
-            ctx.skip(
-                f"computed column {where}: persisted={model.persisted} in the model but "
-                f"{reflected['persisted']} in the database; no directive generated"
-            )
-
-
-@comparator("column", order=60, name="identity")
-def compare_identity(ctx: AutogenContext, diff: ColumnDiff) -> None:
-    model = diff.model.identity
-    reflected = diff.info.get("identity")
-    where = f"{diff.table.name}.{diff.name}"
-    if model is None or reflected is None:
-        if model is not None and reflected is None and ctx.dialect.name == "postgresql":
-            ctx.skip(
-                f"column {where} is an identity column in the model but not in the "
-                "database; no directive generated"
-            )
-        return
-    changed = [
-        name
-        for name in IDENTITY_OPTIONS
-        if getattr(model, name, None) is not None
-        and reflected.get(name) is not None
-        and getattr(model, name) != reflected[name]
-    ]
+    changed = normalize_sql(expression_text(ctx, model.sqltext)) != normalize_sql(
+        reflected["sqltext"]
+    )
+    if (
+        model.persisted is not None
+        and reflected.get("persisted") is not None
+        and ctx.dialect.name not in ("mysql", "mariadb")  # reflected persisted varies there
+    ):
+        changed = changed or bool(model.persisted) != bool(reflected["persisted"])
     if changed:
-        ctx.skip(
-            f"identity column {where}: {', '.join(changed)} differ from the database; "
-            "no directive generated"
-        )
+        rewrite(diff)
+
+
+def rewrite(diff: ColumnDiff) -> None:
+    """Drop the column and add the model's (see the module docstring)."""
+    table = diff.table
+    table.rewritten_columns.add(diff.name)
+    drop = ops.DropColumnOp.from_column(table.name, diff.reflected, schema=table.schema)
+    table.emit("rewrite_drop", drop)
+    table.emit("add_column", ops.AddColumnOp(table.name, added_column(diff.model), table.schema))

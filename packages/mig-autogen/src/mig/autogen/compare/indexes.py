@@ -431,7 +431,8 @@ def compare_indexes(ctx: AutogenContext, diff: TableDiff) -> None:
         _emit_drop(diff, entry)
 
     for model_entry, conn_entry in pairs:
-        if not _differences(ctx, diff, model_entry, conn_entry):
+        rewritten = diff.rewritten_columns.intersection(conn_entry.columns)
+        if not rewritten and not _differences(ctx, diff, model_entry, conn_entry):
             continue
         _emit_drop(diff, conn_entry)
         diff.emit("add_index", create_op(ctx, diff, model_entry))

@@ -5,7 +5,11 @@ A named enum type is a schema object of its own on PostgreSQL. Compared here:
 - a type the model uses and the database lacks: ``create_enum_type`` before everything else;
 - values the model added: ``add_enum_value`` (placed ``BEFORE``/``AFTER`` a neighbour so
   the order matches the model; run in an autocommit block, see :mod:`mig.ops.enum_ops`);
-- values the model removed or reordered: a warning (PostgreSQL cannot drop a value);
+- a value replaced by another at the same position (same number of values): a rename,
+  ``rename_enum_value`` (the rows follow); ``detect_renames=False`` turns this guess off;
+- values the model removed or reordered: ``rebuild_enum_type`` with the model's values
+  and every column of the type (arrays included), which checks first that no row holds a
+  removed value;
 - a type the model no longer uses, whose every column in the database is going away in this
   migration (dropped table or column, changed type): ``drop_enum_type`` after everything else.
 
@@ -54,23 +58,46 @@ def model_enums(ctx: AutogenContext, plan: SchemaPlan) -> dict[EnumKey, sa.Enum]
     return out
 
 
+EnumColumn = tuple[str | None, str, str, str | None, bool]
+"""A reflected column of an enum type: (schema, table, column, default, is an array)."""
+
+
 def _reflected_enum_columns(
     ctx: AutogenContext, plan: SchemaPlan
-) -> dict[EnumKey, list[tuple[str | None, str, str, str | None]]]:
-    """Enum key -> the reflected columns of that type: (schema, table, column, default)."""
-    out: dict[EnumKey, list[tuple[str | None, str, str, str | None]]] = {}
+) -> dict[EnumKey, list[EnumColumn]]:
+    """Enum key -> the reflected columns of that type."""
+    out: dict[EnumKey, list[EnumColumn]] = {}
     for reflected in plan.reflected.values():
         for info in reflected.columns:
             type_ = info["type"]
-            if isinstance(type_, sa.ARRAY):
+            array = isinstance(type_, sa.ARRAY)
+            if array:
                 type_ = type_.item_type
             if not isinstance(type_, pg.ENUM) or not type_.name:
                 continue
             key = (normalize_schema(ctx, type_.schema), str(type_.name))
             out.setdefault(key, []).append(
-                (reflected.schema, reflected.name, info["name"], info.get("default"))
+                (reflected.schema, reflected.name, info["name"], info.get("default"), array)
             )
     return out
+
+
+def _column_info(columns: list[EnumColumn]) -> list[dict[str, Any]]:
+    return [
+        {"schema": s, "table": t, "column": c, "default": d, "array": a or None}
+        for s, t, c, d, a in columns
+    ]
+
+
+def _renames(ctx: AutogenContext, current: list[str], wanted: list[str]) -> list[tuple[str, str]]:
+    """Values replaced at the same position, when both sides have as many values."""
+    if not ctx.detect_renames or len(current) != len(wanted):
+        return []
+    return [
+        (old, new)
+        for old, new in zip(current, wanted, strict=True)
+        if old != new and old not in wanted and new not in current
+    ]
 
 
 def _going_away(plan: SchemaPlan) -> set[tuple[str | None, str, str]]:
@@ -123,11 +150,11 @@ def _value_ops(
     key: EnumKey,
     wanted: list[str],
     current: list[str],
-    columns: list[tuple[str | None, str, str, str | None]],
+    columns: list[EnumColumn],
 ) -> list[enum_ops.AddEnumValueOp]:
     out: list[enum_ops.AddEnumValueOp] = []
     values = list(current)
-    column_info = [{"schema": s, "table": t, "column": c, "default": d} for s, t, c, d in columns]
+    column_info = _column_info(columns)
     for i, value in enumerate(wanted):
         if value in values:
             continue
@@ -208,28 +235,33 @@ def compare_enums(ctx: AutogenContext, plan: SchemaPlan) -> None:
         if key not in existing:
             plan.pre.append(enum_ops.CreateEnumTypeOp(key[1], values, schema=enum.schema))
             continue
-        current = existing[key]
+        current = list(existing[key])
+        for old, new in _renames(ctx, current, values):
+            plan.pre.append(enum_ops.RenameEnumValueOp(key[1], old, new, schema=enum.schema))
+            current[current.index(old)] = new
         removed = [v for v in current if v not in values]
-        if removed:
-            ctx.skip(
-                f"enum type {key[1]}: the database has values {removed!r} the model lacks; "
-                "PostgreSQL cannot drop enum values, no directive generated"
-            )
         kept_model = [v for v in values if v in current]
         kept_db = [v for v in current if v in values]
-        if kept_model != kept_db:
-            ctx.skip(
-                f"enum type {key[1]}: the model orders its values {kept_model!r}, the database "
-                f"{kept_db!r}; PostgreSQL cannot reorder enum values, no directive generated"
+        columns = used_by.get(key, [])
+        if removed or kept_model != kept_db:
+            plan.pre.append(
+                enum_ops.RebuildEnumTypeOp(
+                    key[1],
+                    values,
+                    schema=enum.schema,
+                    old_values=current,
+                    columns=_column_info(columns),
+                )
             )
-        plan.pre.extend(_value_ops(key, values, current, used_by.get(key, [])))
+            continue
+        plan.pre.extend(_value_ops(key, values, current, columns))
 
     going = _going_away(plan)
     candidates = []
     for key in sorted(existing, key=_sort_key):
         if key in wanted:
             continue
-        users = {(s, t, c) for s, t, c, _ in used_by.get(key, [])}
+        users = {(s, t, c) for s, t, c, _, _ in used_by.get(key, [])}
         if users and users <= going:
             candidates.append(key)
     if candidates:

@@ -28,6 +28,7 @@ PHASES: dict[str, int] = {
     "drop_fk": 10,
     "drop_check": 20,
     "drop_index": 30,
+    "rewrite_drop": 35,
     "add_column": 40,
     "alter_column": 50,
     "drop_column": 60,
@@ -55,6 +56,9 @@ class TableDiff:
     foreign keys at a renamed table's new name by itself)."""
     dropped_columns: set[str] = field(default_factory=set)
     dropped_fks: list[dict[str, Any]] = field(default_factory=list)
+    rewritten_columns: set[str] = field(default_factory=set)
+    """Columns dropped and added again (a changed computed expression): the indexes and
+    unique constraints covering them are dropped and created around that."""
     _ops: list[tuple[int, int, ops.MigrateOperation]] = field(default_factory=list)
 
     @property

@@ -81,3 +81,10 @@ def alter_column(context: RenderContext, op: ops.AlterColumnOp) -> Node:
         items += options(context, schema=op.schema)
     items += render_kw(context, rest)
     return call_items(context.op_name("alter_column"), items)
+
+
+@renderers.dispatch_for(ops.AlterIdentityOp)
+def alter_identity(context: RenderContext, op: ops.AlterIdentityOp) -> Node:
+    items: list[Node] = [literal(op.table_name), literal(op.column_name)]
+    items += options(context, schema=op.schema, **op.changes, existing=op.existing)
+    return call_items(context.op_name("alter_identity"), items)

@@ -59,3 +59,20 @@ def drop_enum_value(context: RenderContext, op: enum_ops.DropEnumValueOp) -> Nod
     items += options(context, schema=op.schema)
     items += _columns(context, op.columns)
     return _call(context, "drop_enum_value", items)
+
+
+@renderers.dispatch_for(enum_ops.RenameEnumValueOp)
+def rename_enum_value(context: RenderContext, op: enum_ops.RenameEnumValueOp) -> Node:
+    items: list[Node] = [literal(op.type_name), literal(op.old_value), literal(op.new_value)]
+    items += options(context, schema=op.schema)
+    return _call(context, "rename_enum_value", items)
+
+
+@renderers.dispatch_for(enum_ops.RebuildEnumTypeOp)
+def rebuild_enum_type(context: RenderContext, op: enum_ops.RebuildEnumTypeOp) -> Node:
+    items: list[Node] = [literal(op.type_name), _values(op.values)]
+    items += options(context, schema=op.schema)
+    if op.old_values is not None:
+        items.append(Kw("old_values", _values(op.old_values)))
+    items += _columns(context, op.columns)
+    return _call(context, "rebuild_enum_type", items)

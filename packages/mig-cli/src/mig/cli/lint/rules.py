@@ -1,7 +1,7 @@
 """The built-in rules. Each is a small check on one directive class; the registry, the
 suppression comments and the output formats are shared with the rules projects add.
 
-Ids are stable: MIG001-MIG014. ``needs-database`` (MIG013) and ``unrendered-type`` (MIG014)
+Ids are stable: MIG001-MIG015. ``needs-database`` (MIG013) and ``unrendered-type`` (MIG014)
 have no check of their own: the engine reports the first when ``upgrade()`` asks for a
 connection while being recorded, the second for each note autogenerate left in the
 script's source (``todos.py``).
@@ -204,6 +204,20 @@ def register_builtin_rules(registry: RuleRegistry) -> None:
     )
     def raw_sql(op: ExecuteSQLOp, ctx: LintContext) -> CheckResult:
         return True
+
+    @rule(
+        "MIG015",
+        "computed-column-rewrite",
+        severity="warning",
+        summary=(
+            "adding a computed column computes it for every row of the table; a changed "
+            "computed expression is a drop and an add, so the column is rewritten (and is "
+            "missing in between)"
+        ),
+        ops=(AddColumnOp,),
+    )
+    def computed_rewrite(op: AddColumnOp, ctx: LintContext) -> CheckResult:
+        return op.column.computed is not None and not ctx.is_new_table(op.table_name, op.schema)
 
     @rule(
         NEEDS_DATABASE,
