@@ -1,4 +1,5 @@
-"""Bench databases: each bench uses its own PostgreSQL database, created when missing.
+"""Bench databases: each bench uses its own database (PostgreSQL or MariaDB), created when
+missing.
 
 A fresh machine has only the server's stock databases (``test``, ``root``, ``postgres``);
 benches drop and recreate schemas freely, so they get a database of their own instead of
@@ -11,10 +12,20 @@ import sqlalchemy as sa
 
 
 def ensure_database(url: str) -> None:
-    """Create ``url``'s database through the server's ``postgres`` database if it is absent."""
+    """Create ``url``'s database if it is absent (PostgreSQL through its ``postgres``
+    database, MySQL/MariaDB through a connection without a database)."""
     target = sa.engine.make_url(url)
     name = target.database
-    if not name or target.get_backend_name() != "postgresql":
+    backend = target.get_backend_name()
+    if not name or backend not in ("postgresql", "mysql", "mariadb"):
+        return
+    if backend != "postgresql":
+        admin = sa.create_engine(target.set(database=""))
+        try:
+            with admin.begin() as conn:
+                conn.exec_driver_sql(f"CREATE DATABASE IF NOT EXISTS `{name}`")
+        finally:
+            admin.dispose()
         return
     admin = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
     try:

@@ -10,8 +10,9 @@
     A second psql figure, "net SQL", runs about the statements mig sends online: the same
     DDL with the version-table writes folded into one (mig writes only the net change in a
     one-transaction run, see mig-runtime's README) and without the history rows (mig sends
-    them as one executemany at the end). The first is the target's yardstick; the second
-    isolates mig's own overhead from the work the server does;
+    them as one executemany at the end). The second is the target's yardstick (mig within
+    1.3x of psql running the net SQL): it isolates mig's own overhead from the work the
+    server does;
 (c) Alembic: a parallel Alembic project with the same operations, `command.upgrade(cfg,
     "head")`, run from a scratch venv (/tmp/alembic-bench-venv, created when missing).
 
@@ -32,7 +33,9 @@ mig's header cache, as any second deploy would find them; PYTHONDONTWRITEBYTECOD
 removed from the subprocesses' environment so both tools can keep .pyc files); the figure
 printed is the best of `--repeat` timed runs, with every run listed. The database server is
 shared: a run that fails with "out of shared memory" (others filling the lock table) is
-retried. Usage:
+retried. A last, untimed-for-the-verdict mig run wraps the main phases (script import, op
+argument binding, directive build, SQL compile, driver execute) with CPU timers and prints
+the client CPU per step of each, so the next person can see where the time goes. Usage:
 
     python bench/bench_runtime_upgrade.py [--url postgresql+psycopg://root@127.0.0.1:5432/mig_bench_upgrade]
                                           [--revisions 2000] [--repeat 3] [--profile]
@@ -59,7 +62,7 @@ from _database import ensure_database
 
 DEFAULT_URL = "postgresql+psycopg://root@127.0.0.1:5432/mig_bench_upgrade"
 ALEMBIC_VENV = Path("/tmp/alembic-bench-venv")
-TARGET = 1.2
+TARGET = 1.3  # mig / psql running the net SQL (issue "Speed close to the floor")
 
 # Revision scripts are imported from their .pyc after the first run, as in a deployment
 # (this variable, if set in the environment, would make both tools compile every script
@@ -124,6 +127,32 @@ if mode == "profile":
     import cProfile, pstats
     profiler = cProfile.Profile()
     profiler.enable()
+phases = {}
+if mode == "phases":
+    # Client CPU by phase: each wrapped function adds its own process time to its phase.
+    import psycopg
+    import sqlalchemy.sql.compiler as compiler
+    from mig.ops import signatures
+    from mig.scripts import header
+
+    def timed(owner, attr, phase):
+        real = getattr(owner, attr)
+        phases[phase] = 0.0
+
+        def wrapper(*a, **k):
+            start = time.process_time()
+            try:
+                return real(*a, **k)
+            finally:
+                phases[phase] += time.process_time() - start
+
+        setattr(owner, attr, wrapper)
+
+    timed(header, "import_file", "script import")
+    timed(signatures.ArgumentBinder, "__call__", "op arguments")
+    timed(signatures.OpSpec, "build", "directive build")
+    timed(compiler.Compiled, "__init__", "SQL compile")
+    timed(psycopg.Cursor, "execute", "driver execute")
 t2 = time.perf_counter()
 c2 = time.process_time()
 script = ScriptDirectory(location)
@@ -138,7 +167,7 @@ if mode == "profile":
     profiler.disable()
     pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(25)
     pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(40)
-print(json.dumps({"import": t1 - t0, "upgrade": t3 - t2, "cpu": c3 - c2}))
+print(json.dumps({"import": t1 - t0, "upgrade": t3 - t2, "cpu": c3 - c2, "phases": phases}))
 """
 
 # The timed driver for Alembic, run by the scratch venv's interpreter in a subprocess.
@@ -372,6 +401,8 @@ def main() -> None:
             reset_schema(url)
             run_json([*mig_cmd, "profile"], url)
         reset_schema(url)
+        phased = run_json([*mig_cmd, "phases"], url)  # one more run, with the phase timers
+        reset_schema(url)
 
         psql_s = min(results["psql"])
         net_s = min(results["psql_net"])
@@ -388,10 +419,20 @@ def main() -> None:
             f"mig, ddl_pipeline=False {nopipe_s:7.3f}s   runs: {fmt(results['mig_nopipe'])}"
             f"   (each statement waits for its reply)"
         )
-        mig_ratio = mig_s / psql_s
+        print(f"mig / psql      = {mig_s / psql_s:.2f}x  (the offline file, version rows per step)")
+        mig_ratio = mig_s / net_s
         verdict = "meets" if mig_ratio <= TARGET else "MISSES"
-        print(f"mig / psql      = {mig_ratio:.2f}x  ({verdict} the {TARGET}x target)")
-        print(f"mig / psql(net) = {mig_s / net_s:.2f}x  (same statements as mig sends)")
+        print(
+            f"mig / psql(net) = {mig_ratio:.2f}x  (same statements as mig sends; "
+            f"{verdict} the {TARGET}x target)"
+        )
+        timed_cpu = phased["cpu"]
+        print(f"client CPU per step, by phase (one extra run with timers, {timed_cpu:.3f}s):")
+        for phase, seconds in phased["phases"].items():
+            print(f"  {phase:<18} {seconds / n * 1e6:7.1f} us/step")
+        other = timed_cpu - sum(phased["phases"].values())
+        print(f"  {'rest of mig+SA':<18} {other / n * 1e6:7.1f} us/step")
+        print(f"  {'total':<18} {timed_cpu / n * 1e6:7.1f} us/step")
         print(f"mig without the DDL pipeline / psql = {nopipe_s / psql_s:.2f}x")
         if results["alembic"]:
             alembic_s = min(results["alembic"])
