@@ -191,7 +191,8 @@ class Script:
         the step cache, so a script that was just imported is not read again)."""
         from mig.scripts.step_cache import checksum_of
 
-        return None if self.path is None else checksum_of(Path(self.path))
+        path = self.path
+        return None if path is None else checksum_of(path)
 
     # --- the text ------------------------------------------------------------------------
 

@@ -161,29 +161,32 @@ _caches: dict[str, StepCache] = {}
 _pending: set[StepCache] = set()
 
 
-def cache_for(path: Path) -> StepCache | None:
+def cache_for(path: str | Path) -> StepCache | None:
     """The step cache of the folder that holds ``path``; None for a sourceless script."""
-    if path.suffix != ".py":
+    path = os.fspath(path)
+    if not path.endswith(".py"):
         return None
-    folder = os.path.dirname(os.path.abspath(path))
+    folder = os.path.dirname(path if os.path.isabs(path) else os.path.abspath(path))
     found = _caches.get(folder)
     if found is None:
         found = _caches[folder] = StepCache(folder)
     return found
 
 
-def checksum_of(path: Path) -> str | None:
+def checksum_of(path: str | Path) -> str | None:
     """``sha256:<hex>`` of a script's bytes (cached for source scripts); None if unreadable."""
+    path = os.fspath(path)
     try:
         cached = cache_for(path)
         if cached is not None:
-            return cached.checksum(os.path.abspath(path))
-        return CHECKSUM_PREFIX + hashlib.sha256(path.read_bytes()).hexdigest()
+            return cached.checksum(path if os.path.isabs(path) else os.path.abspath(path))
     except (OSError, SyntaxError, ValueError):
-        try:  # a script that does not compile still has a checksum
-            return CHECKSUM_PREFIX + hashlib.sha256(path.read_bytes()).hexdigest()
-        except OSError:
-            return None
+        pass  # unreadable, or a script that does not compile: it still has a checksum
+    try:
+        with open(path, "rb") as fh:
+            return CHECKSUM_PREFIX + hashlib.sha256(fh.read()).hexdigest()
+    except OSError:
+        return None
 
 
 def flush_all() -> None:
