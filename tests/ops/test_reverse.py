@@ -52,6 +52,8 @@ def users_table() -> sa.Table:
 INVERTIBLE = [
     CreateTableOp("t", [sa.Column("id", sa.Integer, primary_key=True)], schema="s"),
     DropTableOp.from_table(users_table()),
+    DropTableOp.from_table(users_table(), if_exists=True),
+    CreateTableOp("t", [sa.Column("id", sa.Integer, primary_key=True)], if_not_exists=True),
     RenameTableOp("a", "b", schema="s"),
     AddColumnOp("t", sa.Column("x", sa.String(10), server_default="a"), schema="s"),
     DropColumnOp.from_column("t", sa.Column("x", sa.Integer, nullable=False), schema="s"),
@@ -90,6 +92,15 @@ def test_reverse_twice_is_identity(directive) -> None:
     assert back != directive
     assert back.reverse() == directive
     assert state(back.reverse()) == state(directive)  # every attribute, not only the fields
+
+
+def test_if_exists_and_if_not_exists_trade_places() -> None:
+    create = CreateTableOp("t", [sa.Column("id", sa.Integer)], if_not_exists=True)
+    drop = create.reverse()
+    assert drop.if_exists is True and drop.restore.if_not_exists is None
+    guarded = DropTableOp.from_table(users_table(), if_exists=True)
+    assert guarded.reverse().if_not_exists is True
+    assert DropTableOp.from_table(users_table()).reverse().if_not_exists is None
 
 
 def test_create_table_reverses_to_drop_that_restores_it() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from typing import Any
 
@@ -114,7 +115,21 @@ class CreateTableOp(MigrateOperation):
         return cls(table.name, items, schema=table.schema, if_not_exists=if_not_exists, **kw)
 
     def reverse(self) -> DropTableOp:
-        return DropTableOp(self.table_name, schema=self.schema, restore=self)
+        """The drop; ``if_not_exists`` becomes its ``if_exists``, and the create it keeps
+        to restore carries no flag, so reversing the drop gives this directive back."""
+        return DropTableOp(
+            self.table_name,
+            schema=self.schema,
+            if_exists=self.if_not_exists,
+            restore=self._with_if_not_exists(None),
+        )
+
+    def _with_if_not_exists(self, flag: bool | None) -> CreateTableOp:
+        if flag == self.if_not_exists:
+            return self
+        twin = copy.copy(self)
+        twin.if_not_exists = flag
+        return twin
 
 
 class DropTableOp(MigrateOperation):
@@ -162,7 +177,7 @@ class DropTableOp(MigrateOperation):
                 f"table {self.table_name!r} was dropped without its columns "
                 "(build it with DropTableOp.from_table)",
             )
-        return self.restore
+        return self.restore._with_if_not_exists(self.if_exists or self.restore.if_not_exists)
 
 
 class RenameTableOp(MigrateOperation):
