@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, ClassVar, TextIO
 
-from mig.cli.errors import ConfigFileError
+from mig.cli.errors import ConfigFileError, display_path
 
 #: environment variable naming the config file when ``-c`` is not given
 CONFIG_ENV_VAR = "MIG_CONFIG"
@@ -234,6 +234,20 @@ class Config:
                 f"{self.config_file_name}: [{section}] {name}: bad %-interpolation "
                 f"({str(exc).splitlines()[0]}); write a literal % as %%"
             ) from None
+
+    def option_source(self, section: str, name: str) -> str:
+        """Where a key is (or would be) set, for messages: ``mig.ini [mig]``,
+        ``pyproject.toml [tool.mig]``; the ini file wins, as in :meth:`get_section_option`."""
+        in_ini = self._ini.has_section(section) and self._ini.has_option(section, name)
+        main = section == self.config_ini_section
+        in_toml = name in (self._toml_main if main else self._toml_sections.get(section, {}))
+        if self.toml_file_name is not None and (in_toml or self.config_file_name is None):
+            if not in_ini:
+                table = f"tool.{self.tool_table}" + ("" if main else f".{section}")
+                return f"{display_path(self.toml_file_name)} [{table}]"
+        if self.config_file_name is not None:
+            return f"{display_path(self.config_file_name)} [{section}]"
+        return f"[{section}]"
 
     def get_section(self, name: str, default: Any = None) -> dict[str, str] | Any:
         """A whole section as a dict (for ``engine_from_config`` and hooks), or ``default``."""

@@ -10,6 +10,7 @@ define.
 
 from __future__ import annotations
 
+import os
 import re
 
 EXIT_OK = 0
@@ -50,6 +51,15 @@ _URL_PASSWORD = re.compile(r"(?P<head>[a-zA-Z][\w+.-]*://[^/\s:@]*:)(?P<pw>[^@\s
 def mask_passwords(text: str) -> str:
     """``postgresql://scott:tiger@host/db`` -> ``postgresql://scott:***@host/db``, anywhere."""
     return _URL_PASSWORD.sub(lambda m: m["head"] + "***", text)
+
+
+def display_path(filename: str) -> str:
+    """A file's name as messages show it: relative to the working folder when inside it."""
+    try:
+        relative = os.path.relpath(filename)
+    except ValueError:  # another drive (Windows)
+        return filename
+    return filename if relative.startswith("..") else relative
 
 
 def _library_exit_codes() -> list[tuple[type[BaseException], int]]:

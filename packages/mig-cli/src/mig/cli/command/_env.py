@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from mig.cli.config import Config
-from mig.cli.errors import UsageError, mask_passwords, one_line
+from mig.cli.errors import UsageError, classify, mask_passwords, one_line
 
 
 def script_directory(config: Config) -> Any:
@@ -111,7 +111,26 @@ def run_env(
                     f"in this environment, which mig leaves alone ({one_line(exc)}): "
                     f"uninstall alembic here, or import them from mig.runtime / mig.ops"
                 ) from exc
+            _raise_user_mistake(config, script, exc)
             raise
+
+
+def _raise_user_mistake(config: Config, script: Any, exc: Exception) -> None:
+    """Raise the one-line error for a bad URL setting or env.py's own failure, if it is one.
+
+    mig's errors already are one line (their class says the exit code); anything else
+    that env.py (or the project's code it imports) raised names its file and line.
+    """
+    from mig.cli.env_errors import env_script_error, url_mistake
+
+    url = url_mistake(config, exc)
+    if url is not None:
+        raise url from exc
+    if classify(exc) is not None:
+        return
+    own = env_script_error(exc, script.env_py_location)
+    if own is not None:
+        raise own from exc
 
 
 #: what Alembic's own ``context`` / ``op`` raise when no Alembic command set them up
