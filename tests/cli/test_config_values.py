@@ -78,10 +78,10 @@ def test_an_invalid_pyproject_found_by_the_search_is_reported(
             'file_template = ["%(rev)s", "%(slug)s"]',
             "file_template must be a string, not a list of strings (['%(rev)s', '%(slug)s'])",
         ),
-        ("file_template = 5", "file_template must be a string, not a integer (5)"),
+        ("file_template = 5", "file_template must be a string, not an integer (5)"),
         (
             'truncate_slug_length = "40"',
-            "truncate_slug_length must be a integer, not a string ('40')",
+            "truncate_slug_length must be an integer, not a string ('40')",
         ),
         (
             'revision_environment = "yes"',

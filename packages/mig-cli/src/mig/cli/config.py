@@ -215,7 +215,7 @@ class Config:
             return
         raise ConfigFileError(
             f"{display_path(str(self.toml_file_name))}: [tool.{self.tool_table}] {key} must be "
-            f"a {' or a '.join(expected)}, not a {_toml_type(value)} ({value!r})"
+            f"{' or '.join(map(_a, expected))}, not {_a(_toml_type(value))} ({value!r})"
         )
 
     def _toml_string(self, key: str, text: str) -> str:
@@ -399,6 +399,10 @@ class AlembicConfig(Config):
 
     def __repr__(self) -> str:
         return "Alembic" + super().__repr__()
+
+
+def _a(kind: str) -> str:
+    return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
 
 
 def _toml_type(value: Any) -> str:
