@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import sysconfig
 import traceback
 from collections.abc import Iterator
@@ -48,14 +49,17 @@ class EnvScriptError(CommandError):
         self.exit_code = exit_code
 
 
+def _mig_roots() -> set[str]:
+    """The folders of the ``mig`` namespace (one per installed distribution)."""
+    return {os.path.realpath(str(p)) for p in sys.modules["mig"].__path__}
+
+
 def _library_roots() -> tuple[str, ...]:
     """Folders whose code is not the user's: the standard library, site-packages, mig."""
-    import mig
-
     paths = sysconfig.get_paths()
     roots = {paths[k] for k in ("stdlib", "platstdlib", "purelib", "platlib") if k in paths}
-    roots.update(str(p) for p in mig.__path__)
-    return tuple(os.path.realpath(r) + os.sep for r in roots)
+    roots = {os.path.realpath(r) for r in roots} | _mig_roots()
+    return tuple(r + os.sep for r in roots)
 
 
 def _is_user_file(filename: str, roots: tuple[str, ...]) -> bool:
@@ -65,10 +69,8 @@ def _is_user_file(filename: str, roots: tuple[str, ...]) -> bool:
 
 
 def _is_mig_file(filename: str) -> bool:
-    import mig
-
     real = os.path.realpath(filename)
-    return any(real.startswith(os.path.realpath(str(p)) + os.sep) for p in mig.__path__)
+    return any(real.startswith(root + os.sep) for root in _mig_roots())
 
 
 def env_script_error(exc: BaseException, env_py: str) -> EnvScriptError | None:
