@@ -8,6 +8,7 @@ traceback; ``--raiseerr`` shows the traceback.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -200,3 +201,37 @@ def test_a_bad_url_in_pyproject_names_its_table(tmp_path: Path) -> None:
         "'postgresql://u:***@h:5432x/db' cannot be read: the port '5432x' is not a number; "
         "set it to the database URL, e.g. postgresql+psycopg://user@localhost/dbname"
     )
+
+
+def test_a_url_env_py_builds_itself_is_not_blamed_on_the_setting(project: Project) -> None:
+    """The setting is a placeholder; env.py's own URL is what SQLAlchemy refused."""
+    ini = project.root / "mig.ini"
+    placeholder = "sqlalchemy.url = driver://user:pass@localhost/dbname"
+    ini.write_text(re.sub(r"(?m)^sqlalchemy\.url = .*$", placeholder, ini.read_text()))
+    line = add_to_env_py(
+        project, 'import sqlalchemy\nsqlalchemy.make_url("postgresql://u@h:badport/x")'
+    )
+    err = project.mig("upgrade", "head", code=1).err
+    assert one_line(err) == (
+        f"mig: failed: migrations/env.py:{line + 1}: ValueError: invalid literal for int() "
+        f"with base 10: 'badport'"
+    )
+
+
+def test_the_python_api_still_raises_what_env_py_raised(project: Project) -> None:
+    """Only the command line turns env.py's exception into a line; callers catch their own."""
+    from mig.cli import command
+    from mig.cli.config import Config
+
+    line = add_to_env_py(project, 'raise LookupError("no such tenant")')
+    config = Config(project.root / "mig.ini")
+    before = os.getcwd()
+    os.chdir(project.root)
+    try:
+        with pytest.raises(LookupError, match="no such tenant") as info:
+            command.upgrade(config, "head")
+    finally:
+        os.chdir(before)
+    attached = info.value.mig_cli_error  # what `mig upgrade` prints for it
+    assert str(attached) == f"migrations/env.py:{line}: LookupError: no such tenant"
+    assert attached.exit_code == 1

@@ -49,6 +49,31 @@ class EnvScriptError(CommandError):
         self.exit_code = exit_code
 
 
+#: the attribute that carries, on an exception from env.py, the line ``mig`` shows for it
+_CLI_ERROR = "mig_cli_error"
+
+
+def attach_cli_error(exc: BaseException, error: CommandError) -> bool:
+    """Put ``error`` on ``exc`` for the command line to show; False if ``exc`` refuses."""
+    try:
+        setattr(exc, _CLI_ERROR, error)
+    except (AttributeError, TypeError):
+        return False
+    return True
+
+
+def cli_error_of(exc: BaseException | None) -> CommandError | None:
+    """The one-line error attached to ``exc`` or to an exception it wraps."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        error = getattr(exc, _CLI_ERROR, None)
+        if isinstance(error, CommandError):
+            return error
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
 def _mig_roots() -> set[str]:
     """The folders of the ``mig`` namespace (one per installed distribution)."""
     return {os.path.realpath(str(p)) for p in sys.modules["mig"].__path__}
@@ -131,29 +156,30 @@ def _url_settings(config: Any) -> Iterator[tuple[str, str | None]]:
                 yield section, value
 
 
-def url_problem(value: str | None) -> str | None:
-    """Why ``value`` is not a usable database URL (None: it is one)."""
+def url_problem(value: str | None) -> tuple[str, BaseException | None] | None:
+    """Why ``value`` is not a usable database URL, and what SQLAlchemy raised for it
+    (None: it is one)."""
     from sqlalchemy import exc as sa_exc
     from sqlalchemy.engine import make_url
 
     if value is None:
-        return "is not set"
-    if not value.strip():
-        return "is empty"
+        return "is not set", None
     try:
         url = make_url(value)
-    except sa_exc.ArgumentError:
-        return "is not a URL of the form dialect+driver://user@host:port/database"
+    except sa_exc.ArgumentError as exc:
+        if not value.strip():
+            return "is empty", exc
+        return "is not a URL of the form dialect+driver://user@host:port/database", exc
     except ValueError as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         port = _NOT_A_NUMBER.search(reason)
         if port:
             reason = f"the port {port['value']} is not a number"
-        return f"cannot be read: {reason}"
+        return f"cannot be read: {reason}", exc
     try:
         url.get_dialect()
-    except sa_exc.NoSuchModuleError:
-        return f"names no installed SQLAlchemy dialect ({url.drivername!r})"
+    except sa_exc.NoSuchModuleError as exc:
+        return f"names no installed SQLAlchemy dialect ({url.drivername!r})", exc
     return None
 
 
@@ -176,11 +202,15 @@ def url_mistake(config: Any, exc: BaseException) -> UsageError | None:
     if not _about_a_url(exc):
         return None
     for section, value in _url_settings(config):
-        problem = url_problem(value)
-        if problem is None:
+        found = url_problem(value)
+        if found is None:
             continue
-        if value is None and not isinstance(exc, KeyError):
-            continue  # unset in the main section: env.py got its URL elsewhere
+        problem, failure = found
+        if failure is None:  # unset: the cause only if the engine looked for the key
+            if not isinstance(exc, KeyError):
+                continue
+        elif type(failure) is not type(exc) or str(failure) != str(exc):
+            continue  # this setting is wrong, but env.py failed on a URL of its own
         where = config.option_source(section, URL_KEY)
         shown = f" = {mask_url(value)!r}" if value and value.strip() else ""
         return UsageError(

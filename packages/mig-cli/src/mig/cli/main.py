@@ -451,10 +451,12 @@ def run(argv: list[str] | None = None) -> int:
 
 
 def _surface(exc: Exception) -> Exception:
-    """The error the user must fix, when ``exc`` only wraps it (a script's uncovered import)."""
+    """The error the user must fix, when ``exc`` only wraps it (a script's uncovered import)
+    or carries it (env.py's own failure, a bad URL setting: see mig.cli.env_errors)."""
     from mig.cli.alembic_compat.errors import find_compat_error
+    from mig.cli.env_errors import cli_error_of
 
-    return find_compat_error(exc) or exc
+    return find_compat_error(exc) or cli_error_of(exc) or exc
 
 
 def main() -> None:

@@ -116,21 +116,21 @@ def run_env(
 
 
 def _raise_user_mistake(config: Config, script: Any, exc: Exception) -> None:
-    """Raise the one-line error for a bad URL setting or env.py's own failure, if it is one.
+    """Give a bad URL setting or env.py's own failure its one-line error, if it is one.
 
     mig's errors already are one line (their class says the exit code); anything else
-    that env.py (or the project's code it imports) raised names its file and line.
+    that env.py (or the project's code it imports) raised names its file and line. The
+    line is attached to the exception, which goes on as it is: code calling the commands
+    from Python still catches what its env.py raised, and the ``mig`` command prints the
+    line (``--raiseerr``: the original traceback).
     """
-    from mig.cli.env_errors import env_script_error, url_mistake
+    from mig.cli.env_errors import attach_cli_error, env_script_error, url_mistake
 
-    url = url_mistake(config, exc)
-    if url is not None:
-        raise url from exc
-    if classify(exc) is not None:
-        return
-    own = env_script_error(exc, script.env_py_location)
-    if own is not None:
-        raise own from exc
+    error = url_mistake(config, exc)
+    if error is None and classify(exc) is None:
+        error = env_script_error(exc, script.env_py_location)
+    if error is not None and not attach_cli_error(exc, error):
+        raise error from exc
 
 
 #: what Alembic's own ``context`` / ``op`` raise when no Alembic command set them up
