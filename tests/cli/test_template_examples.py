@@ -90,6 +90,13 @@ def _run(project: Project, config_name: str, db_name: str, settings: str) -> Non
         ), (settings, written)
     else:
         assert written == [f"{REV}_an_example.py"], settings
+    header = next(versions.rglob("*.py")).read_text()
+    create_date = re.search(r"(?m)^Create Date: (.*)$", header)
+    assert create_date, header
+    if "timezone" in settings:  # UTC: an aware time, shown with its offset
+        assert create_date[1].endswith("+00:00"), create_date[1]
+    else:
+        assert "+" not in create_date[1], create_date[1]
     calls = project.root / "ruff_calls.txt"
     if "ruff" in settings:  # the post-write hook ran ruff on the new file
         new_file = next(versions.rglob("*.py"))

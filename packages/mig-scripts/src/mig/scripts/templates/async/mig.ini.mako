@@ -18,7 +18,7 @@ path_separator = os
 # truncate_slug_length = 40
 
 # time zone of "Create Date" in new revisions (a zoneinfo name, e.g. UTC)
-# timezone =
+# timezone = UTC
 
 # run env.py during `mig revision` even without --autogenerate
 # revision_environment = false
