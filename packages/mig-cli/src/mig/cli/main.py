@@ -456,7 +456,12 @@ def _surface(exc: Exception) -> Exception:
     from mig.cli.alembic_compat.errors import find_compat_error
     from mig.cli.env_errors import cli_error_of
 
-    return find_compat_error(exc) or cli_error_of(exc) or exc
+    compat = find_compat_error(exc)
+    if compat is not None:
+        return compat
+    if classify(exc) is not None:  # a command already made its own line of it (verify)
+        return exc
+    return cli_error_of(exc) or exc
 
 
 def main() -> None:
