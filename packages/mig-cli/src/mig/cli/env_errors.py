@@ -62,13 +62,15 @@ def attach_cli_error(exc: BaseException, error: CommandError) -> bool:
     return True
 
 
-def cli_error_of(exc: BaseException | None) -> CommandError | None:
-    """The one-line error attached to ``exc`` or to an exception it wraps."""
+def cli_error_of(exc: BaseException | None, *, deep: bool = True) -> CommandError | None:
+    """The one-line error attached to ``exc`` or (``deep``) to an exception it wraps."""
     seen: set[int] = set()
     while exc is not None and id(exc) not in seen:
         error = getattr(exc, _CLI_ERROR, None)
         if isinstance(error, CommandError):
             return error
+        if not deep:
+            return None
         seen.add(id(exc))
         exc = exc.__cause__ or exc.__context__
     return None

@@ -459,8 +459,8 @@ def _surface(exc: Exception) -> Exception:
     compat = find_compat_error(exc)
     if compat is not None:
         return compat
-    if classify(exc) is not None:  # a command already made its own line of it (verify)
-        return exc
+    if getattr(exc, "exit_code", None) is not None and cli_error_of(exc, deep=False) is None:
+        return exc  # mig's own error, made from env.py's by a command (verify): it wins
     return cli_error_of(exc) or exc
 
 
