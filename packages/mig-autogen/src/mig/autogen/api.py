@@ -47,7 +47,8 @@ def _context(
     if not ctx.metadatas:
         raise AutogenError(
             "no target metadata: pass a MetaData (or a list of them), or set target_metadata "
-            "in context.configure()"
+            "in env.py to the model's MetaData (target_metadata = Base.metadata, say; "
+            "env.py hands it to context.configure())"
         )
     return ctx
 

@@ -37,7 +37,8 @@ def _metadatas(value: Any) -> list[sa.MetaData]:
         if not isinstance(item, sa.MetaData):
             raise AutogenError(
                 f"target_metadata: expected a sqlalchemy MetaData or a list of them, "
-                f"got {type(item).__name__}"
+                f"got {type(item).__name__} ({item!r:.40}); set it in env.py to the model's "
+                f"MetaData (target_metadata = Base.metadata, say)"
             )
     return items
 

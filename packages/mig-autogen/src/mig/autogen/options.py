@@ -19,6 +19,9 @@ from mig.ddl.options import unknown_option_message
 class AutogenError(ValueError):
     """A one-line error about an autogenerate input (an option, the model, the context)."""
 
+    #: the ``mig`` command's exit status: 2, a usage or configuration mistake
+    exit_code = 2
+
 
 @dataclass(frozen=True)
 class AutogenOptions:

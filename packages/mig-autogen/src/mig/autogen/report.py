@@ -46,6 +46,9 @@ NameFilter = Callable[[str | None, str, dict[str, Any]], bool]
 class DiffError(Exception):
     """A target or database that cannot be used; the message is one line, passwords masked."""
 
+    #: the ``mig`` command's exit status: 2, a usage or configuration mistake
+    exit_code = 2
+
 
 # -- URLs and secrets -------------------------------------------------------------------------
 

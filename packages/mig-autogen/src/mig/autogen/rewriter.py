@@ -42,6 +42,9 @@ _MARK = "_mig_rewritten_by"
 class RewriterError(ValueError):
     """A rewrite function returned something the walk cannot use."""
 
+    #: the ``mig`` command's exit status: 2, the project's rewrite hook is wrong
+    exit_code = 2
+
 
 class Rewriter:
     """Per-directive-type rewrite functions, usable as ``process_revision_directives``."""

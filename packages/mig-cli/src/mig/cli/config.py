@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import configparser
 import os
+import re
 import sys
 import tomllib
 from argparse import Namespace
@@ -26,7 +27,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, ClassVar, TextIO
 
-from mig.cli.errors import ConfigFileError
+from mig.cli.errors import ConfigFileError, display_path
 
 #: environment variable naming the config file when ``-c`` is not given
 CONFIG_ENV_VAR = "MIG_CONFIG"
@@ -44,6 +45,35 @@ ALEMBIC_VERSION_TABLE = "alembic_version"
 _LIST_JOINERS: dict[str, str] = {
     "version_locations": "\n",
     "prepend_sys_path": "\n",
+}
+
+#: what a ``[tool.mig]`` value of a key mig reads may be (TOML type names, for messages);
+#: a key not listed (the project's own, for env.py) may be any string, number, boolean or
+#: list of strings. A list where one string is meant would be joined into a value with a
+#: newline in it, so it is refused by name instead.
+_KEY_TYPES: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(
+        (
+            "script_location",
+            "file_template",
+            "timezone",
+            "output_encoding",
+            "sqlalchemy.url",
+            "path_separator",
+            "version_path_separator",
+            "version_table",
+            "version_table_schema",
+        ),
+        ("string",),
+    ),
+    "truncate_slug_length": ("integer",),
+    **dict.fromkeys(
+        ("revision_environment", "sourceless", "recursive_version_locations"), ("boolean",)
+    ),
+    "history_table": ("string", "boolean"),
+    **dict.fromkeys(
+        ("version_locations", "prepend_sys_path", "databases"), ("string", "list of strings")
+    ),
 }
 
 
@@ -119,13 +149,9 @@ class Config:
         if self.toml_file_name is None:
             return {}, {}
         path = Path(self.toml_file_name)
-        try:
-            with path.open("rb") as fh:
-                data = tomllib.load(fh)
-        except FileNotFoundError:
-            raise ConfigFileError(f"no file {self.toml_file_name}") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigFileError(f"{self.toml_file_name}: not valid TOML: {exc}") from None
+        if not path.is_file():
+            raise ConfigFileError(f"no file {self.toml_file_name}")
+        data = load_toml(path)
         table = data.get("tool", {}).get(self.tool_table)
         if table is None:
             return {}, {}
@@ -164,6 +190,7 @@ class Config:
         return flat
 
     def _toml_text(self, key: str, value: Any) -> str:
+        self._check_type(key, value)
         if isinstance(value, bool):
             return "true" if value else "false"
         if isinstance(value, int | float):
@@ -176,6 +203,19 @@ class Config:
         raise ConfigFileError(
             f"{self.toml_file_name}: [tool.{self.tool_table}] {key} must be a string, number, "
             f"boolean or list of strings"
+        )
+
+    def _check_type(self, key: str, value: Any) -> None:
+        """Refuse a value of the wrong TOML type for a key mig reads, naming key and type."""
+        if key.startswith("post_write_hooks."):
+            expected: tuple[str, ...] | None = ("string",)  # as an ini hook section holds
+        else:  # a main key (``sqlalchemy.url``), or one in a section (``engine1.sqlalchemy.url``)
+            expected = _KEY_TYPES.get(key) or _KEY_TYPES.get(key.partition(".")[2])
+        if expected is None or _toml_type(value) in expected:
+            return
+        raise ConfigFileError(
+            f"{display_path(str(self.toml_file_name))}: [tool.{self.tool_table}] {key} must be "
+            f"{' or '.join(map(_a, expected))}, not {_a(_toml_type(value))} ({value!r})"
         )
 
     def _toml_string(self, key: str, text: str) -> str:
@@ -234,6 +274,20 @@ class Config:
                 f"{self.config_file_name}: [{section}] {name}: bad %-interpolation "
                 f"({str(exc).splitlines()[0]}); write a literal % as %%"
             ) from None
+
+    def option_source(self, section: str, name: str) -> str:
+        """Where a key is (or would be) set, for messages: ``mig.ini [mig]``,
+        ``pyproject.toml [tool.mig]``; the ini file wins, as in :meth:`get_section_option`."""
+        in_ini = self._ini.has_section(section) and self._ini.has_option(section, name)
+        main = section == self.config_ini_section
+        in_toml = name in (self._toml_main if main else self._toml_sections.get(section, {}))
+        if self.toml_file_name is not None and (in_toml or self.config_file_name is None):
+            if not in_ini:
+                table = f"tool.{self.tool_table}" + ("" if main else f".{section}")
+                return f"{display_path(self.toml_file_name)} [{table}]"
+        if self.config_file_name is not None:
+            return f"{display_path(self.config_file_name)} [{section}]"
+        return f"[{section}]"
 
     def get_section(self, name: str, default: Any = None) -> dict[str, str] | Any:
         """A whole section as a dict (for ``engine_from_config`` and hooks), or ``default``."""
@@ -347,6 +401,25 @@ class AlembicConfig(Config):
         return "Alembic" + super().__repr__()
 
 
+def _a(kind: str) -> str:
+    return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
+
+
+def _toml_type(value: Any) -> str:
+    """The TOML name of a parsed value's type, as messages say it."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "float"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "list of strings" if all(isinstance(v, str) for v in value) else "list"
+    return "table" if isinstance(value, dict) else type(value).__name__
+
+
 def find_config(
     config_file: str | None = None,
     name: str | None = None,
@@ -433,12 +506,29 @@ def _ini_sections(path: Path) -> set[str]:
     return set(parser.sections())
 
 
+#: where tomllib says a syntax error is: ``... (at line 3, column 5)``
+_TOML_POSITION = re.compile(r"^(?P<what>.*?) \(at line (?P<line>\d+), column (?P<col>\d+)\)$")
+
+
+def load_toml(path: Path) -> dict[str, Any]:
+    """A TOML file's contents; a file that is not valid TOML is a ConfigFileError naming
+    the line and column (whether the user named it or the search found it: the project's
+    pyproject.toml may hold ``[tool.mig]``, so skipping it would hide the mistake)."""
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        text = str(exc).splitlines()[0] if str(exc) else "cannot be parsed"
+        found = _TOML_POSITION.match(text)
+        if found:
+            text = f"(line {found['line']}, column {found['col']}): {found['what']}"
+        raise ConfigFileError(f"{display_path(str(path))}: not valid TOML {text}") from None
+    except OSError as exc:
+        raise ConfigFileError(f"{display_path(str(path))}: cannot be read: {exc}") from None
+
+
 def _has_tool_table(path: Path, tool: str) -> bool:
     if not path.is_file():
         return False
-    try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError):
-        return False
+    data = load_toml(path)
     return isinstance(data.get("tool", {}).get(tool), dict)

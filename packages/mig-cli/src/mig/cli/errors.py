@@ -2,12 +2,15 @@
 
 The ``mig`` command turns an exception into one line on stderr and an exit code:
 0 success, 1 the operation failed (a migration, a check, a hook), 2 a usage or
-configuration mistake. The table below decides which is which, by exception class, so a
-new error type is classified by adding a line, not by another branch in the command.
+configuration mistake. Each package's error classes say which by their ``exit_code``
+attribute, so a new error type is classified where it is defined, not by another branch
+in the command; the one table here covers the library errors (SQLAlchemy's) mig does not
+define.
 """
 
 from __future__ import annotations
 
+import os
 import re
 
 EXIT_OK = 0
@@ -50,53 +53,43 @@ def mask_passwords(text: str) -> str:
     return _URL_PASSWORD.sub(lambda m: m["head"] + "***", text)
 
 
-def _exit_codes() -> list[tuple[type[BaseException], int]]:
-    """Exception classes from the packages below and what they mean to the user."""
+def display_path(filename: str) -> str:
+    """A file's name as messages show it: relative to the working folder when inside it."""
+    try:
+        relative = os.path.relpath(filename)
+    except ValueError:  # another drive (Windows)
+        return filename
+    return filename if relative.startswith("..") else relative
+
+
+def _library_exit_codes() -> list[tuple[type[BaseException], int]]:
+    """Errors of the libraries below (SQLAlchemy) that mean a mistake in the project's setup.
+
+    mig's own errors carry their code (``exit_code`` on each package's error base), so
+    only exceptions mig does not define are listed here.
+    """
     from sqlalchemy import exc as sa_exc
 
-    from mig.autogen import AutogenError
-    from mig.autogen.render.registry import RenderError
-    from mig.cli.lint import LintConfigError, MigrationLoadError
-    from mig.runtime import ConfigurationError, LockTimeout, StepFailed, VersionTableConflict
-    from mig.scripts.errors import (
-        ConfigError,
-        GraphError,
-        HookError,
-        RevisionError,
-        ScriptError,
-        TemplateError,
-        WriteError,
-    )
-
     return [
-        (CommandError, -1),  # the error's own exit_code
-        (LintConfigError, EXIT_USAGE),
-        (AutogenError, EXIT_USAGE),  # target_metadata, options: the project's setup
-        (RenderError, EXIT_USAGE),  # a type only a render_item hook can write
-        (MigrationLoadError, EXIT_FAILED),
-        (StepFailed, EXIT_FAILED),
-        (VersionTableConflict, EXIT_FAILED),
-        (LockTimeout, EXIT_FAILED),
-        (HookError, EXIT_FAILED),
-        (ConfigurationError, EXIT_USAGE),
-        (RevisionError, EXIT_USAGE),
-        (GraphError, EXIT_USAGE),
-        (ConfigError, EXIT_USAGE),
-        (WriteError, EXIT_USAGE),
-        (TemplateError, EXIT_USAGE),
-        (ScriptError, EXIT_FAILED),
         (sa_exc.ArgumentError, EXIT_USAGE),
         (sa_exc.NoSuchModuleError, EXIT_USAGE),
-        (sa_exc.OperationalError, EXIT_USAGE),
+        (sa_exc.OperationalError, EXIT_USAGE),  # outside a step: cannot reach the database
         (sa_exc.InterfaceError, EXIT_USAGE),
     ]
 
 
 def classify(exc: BaseException) -> int | None:
-    """The exit code for a known (user-facing) error, or None for a real bug."""
-    for cls, code in _exit_codes():
+    """The exit code for a known (user-facing) error, or None for a real bug.
+
+    Every mig package's errors carry ``exit_code`` (1 or 2); that is read first, so a new
+    error class is classified where it is defined.
+    """
+    code = getattr(exc, "exit_code", None)
+    if code in (EXIT_FAILED, EXIT_USAGE):
+        return code
+    for cls, library_code in _library_exit_codes():
         if isinstance(exc, cls):
-            return exc.exit_code if code == -1 else code  # type: ignore[attr-defined]
+            return library_code
     return None
 
 

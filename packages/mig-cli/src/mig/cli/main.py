@@ -451,10 +451,17 @@ def run(argv: list[str] | None = None) -> int:
 
 
 def _surface(exc: Exception) -> Exception:
-    """The error the user must fix, when ``exc`` only wraps it (a script's uncovered import)."""
+    """The error the user must fix, when ``exc`` only wraps it (a script's uncovered import)
+    or carries it (env.py's own failure, a bad URL setting: see mig.cli.env_errors)."""
     from mig.cli.alembic_compat.errors import find_compat_error
+    from mig.cli.env_errors import cli_error_of
 
-    return find_compat_error(exc) or exc
+    compat = find_compat_error(exc)
+    if compat is not None:
+        return compat
+    if getattr(exc, "exit_code", None) is not None and cli_error_of(exc, deep=False) is None:
+        return exc  # mig's own error, made from env.py's by a command (verify): it wins
+    return cli_error_of(exc) or exc
 
 
 def main() -> None:

@@ -12,6 +12,9 @@ from mig.ops.errors import NoImplementationError
 class DDLError(Exception):
     """Base class of every mig.ddl error."""
 
+    #: the ``mig`` command's exit status for this error: 1, a failure while running
+    exit_code = 1
+
 
 class UnsupportedOperationError(DDLError, NotImplementedError):
     """A directive the database cannot carry out as asked.

@@ -19,6 +19,9 @@ AUTOBATCH_OPTION = "sqlite_autobatch"
 class UnknownOptionError(ValueError):
     """An option name nobody reads; the message names the closest valid one."""
 
+    #: the ``mig`` command's exit status: 2, a usage or configuration mistake
+    exit_code = 2
+
 
 def unknown_option_message(given: Iterable[str], valid: Iterable[str], where: str) -> str | None:
     """One line about the first name of ``given`` not in ``valid`` (None when all are).

@@ -11,6 +11,9 @@ from __future__ import annotations
 class MigOpsError(Exception):
     """Base class of every mig.ops error."""
 
+    #: the ``mig`` command's exit status for this error: 1, a failure while running
+    exit_code = 1
+
 
 class DirectiveError(MigOpsError, ValueError):
     """A directive was built with impossible arguments.

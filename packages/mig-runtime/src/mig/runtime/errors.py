@@ -6,9 +6,15 @@ from __future__ import annotations
 class MigRuntimeError(Exception):
     """Base class of mig.runtime errors."""
 
+    #: the ``mig`` command's exit status for this error: 1, a failure while running
+    exit_code = 1
+
 
 class ConfigurationError(MigRuntimeError):
     """``context.configure(...)`` was given something it cannot use."""
+
+    #: the ``mig`` command's exit status: 2, a usage or configuration mistake
+    exit_code = 2
 
 
 class StepFailed(MigRuntimeError):

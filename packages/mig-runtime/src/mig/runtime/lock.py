@@ -36,6 +36,9 @@ Notify = Callable[[str], None]
 class LockTimeout(RuntimeError):
     """The lock was not granted within the timeout."""
 
+    #: the ``mig`` command's exit status for this error: 1, a failure while running
+    exit_code = 1
+
 
 def lock_name(version_table: str, schema: str | None = None, database: str | None = None) -> str:
     """A stable name for the lock of one version table in one database.

@@ -189,3 +189,6 @@ class VersionTable(OwnTable):
 
 class VersionTableConflict(RuntimeError):
     """The version table did not hold the rows a step expected."""
+
+    #: the ``mig`` command's exit status for this error: 1, a failure while running
+    exit_code = 1

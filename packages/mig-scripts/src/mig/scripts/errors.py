@@ -18,6 +18,10 @@ def _join(ids: Iterable[str]) -> str:
 class ScriptError(Exception):
     """Base class: a user mistake in a script directory, a revision spec or a setting."""
 
+    #: the ``mig`` command's exit status: 2, the script directory or a setting is wrong
+    #: (a failing post-write hook, :class:`HookError`, is 1)
+    exit_code = 2
+
     def __init__(self, message: str) -> None:
         # One line, always: a message built from user data must not break the output.
         super().__init__(" ".join(message.split("\n")))
@@ -177,6 +181,11 @@ class WriteError(ScriptError):
 
 
 class HookError(ScriptError):
+    """A post-write hook failed on the new file (the file itself was written)."""
+
+    #: the ``mig`` command's exit status: 1, the hook failed while running
+    exit_code = 1
+
     def __init__(self, hook: str, reason: str) -> None:
         self.hook = hook
         super().__init__(f"post-write hook {hook!r}: {reason}")

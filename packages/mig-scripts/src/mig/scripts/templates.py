@@ -116,6 +116,8 @@ def copy_template(
         "script_location": str(directory),
         "config_file": str(config_path),
         "script_location_ini": _ini_location(target, config_path),
+        # what ``path_separator = os`` splits on here, for the config's examples
+        "path_separator_example": os.pathsep,
     }
     args.update(template_args)
     done: list[tuple[str, str]] = []

@@ -67,7 +67,7 @@ def render_file_name(
         "second": when.second,
     }
     try:
-        return template % values
+        name = template % values
     except KeyError as exc:
         raise ConfigError(
             "file_template",
@@ -75,6 +75,28 @@ def render_file_name(
         ) from None
     except (TypeError, ValueError) as exc:
         raise ConfigError("file_template", f"{template!r} cannot be filled in: {exc}") from None
+    _check_file_name(template, name)
+    return name
+
+
+#: a token the formatting left as it was: ``%(year)d`` written as ``%%(year)d`` in pyproject
+_UNFILLED = re.compile(r"%\(\w+\)[-#0 +]*\d*(?:\.\d+)?[a-zA-Z]")
+
+
+def _check_file_name(template: str, name: str) -> None:
+    """Refuse a file name that would surprise: a token left unfilled, a line break."""
+    unfilled = _UNFILLED.search(name)
+    if unfilled:
+        raise ConfigError(
+            "file_template",
+            f"{template!r} leaves {unfilled.group()!r} unfilled in the file name {name!r}: "
+            f"write a token with one % in pyproject.toml ([tool.mig]) and with %% in an "
+            f"ini file",
+        )
+    if any(ch in name for ch in "\r\n\t\0"):
+        raise ConfigError(
+            "file_template", f"{template!r} makes a file name with a line break or tab in it"
+        )
 
 
 def _comma(value: str | Sequence[str] | None) -> str:

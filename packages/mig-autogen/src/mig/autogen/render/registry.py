@@ -29,6 +29,9 @@ from mig.ops.dispatch import Dispatcher
 class RenderError(Exception):
     """A directive cannot be rendered (no renderer is registered for its class)."""
 
+    #: the ``mig`` command's exit status: 2, a usage or configuration mistake
+    exit_code = 2
+
 
 @dataclass(frozen=True)
 class Comment:

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from mig.cli.config import Config
-from mig.cli.errors import UsageError, mask_passwords, one_line
+from mig.cli.errors import UsageError, classify, mask_passwords, one_line
 
 
 def script_directory(config: Config) -> Any:
@@ -111,7 +111,26 @@ def run_env(
                     f"in this environment, which mig leaves alone ({one_line(exc)}): "
                     f"uninstall alembic here, or import them from mig.runtime / mig.ops"
                 ) from exc
+            _raise_user_mistake(config, script, exc)
             raise
+
+
+def _raise_user_mistake(config: Config, script: Any, exc: Exception) -> None:
+    """Give a bad URL setting or env.py's own failure its one-line error, if it is one.
+
+    mig's errors already are one line (their class says the exit code); anything else
+    that env.py (or the project's code it imports) raised names its file and line. The
+    line is attached to the exception, which goes on as it is: code calling the commands
+    from Python still catches what its env.py raised, and the ``mig`` command prints the
+    line (``--raiseerr``: the original traceback).
+    """
+    from mig.cli.env_errors import attach_cli_error, env_script_error, url_mistake
+
+    error = url_mistake(config, exc)
+    if error is None and classify(exc) is None:
+        error = env_script_error(exc, script.env_py_location)
+    if error is not None and not attach_cli_error(exc, error):
+        raise error from exc
 
 
 #: what Alembic's own ``context`` / ``op`` raise when no Alembic command set them up

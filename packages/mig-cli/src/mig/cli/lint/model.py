@@ -23,6 +23,9 @@ Check = Callable[[Any, Any], CheckResult]
 class LintError(Exception):
     """A lint run could not be completed; ``str(err)`` is one line naming the culprit."""
 
+    #: the ``mig`` command's exit status for this error: 1, a failure while running
+    exit_code = 1
+
     def __init__(self, message: str) -> None:
         super().__init__(" ".join(str(message).split("\n")))
 
@@ -32,6 +35,9 @@ class LintConfigError(LintError):
 
     The CLI maps it to exit code 2 (usage or configuration error).
     """
+
+    #: the ``mig`` command's exit status: 2, a usage or configuration mistake
+    exit_code = 2
 
 
 class MigrationLoadError(LintError):

@@ -7,6 +7,10 @@ script_location = ${script_location_ini}
 # sys.path entries to add before env.py runs (the project root by default)
 prepend_sys_path = .
 
+# how prepend_sys_path and version_locations split into paths: os (this platform's
+# path separator, "${path_separator_example}"), space, newline, ; or :
+path_separator = os
+
 # revision file names: tokens rev, slug, epoch, year, month, day, hour, minute, second
 # file_template = %%(year)d_%%(month).2d_%%(day).2d-%%(rev)s_%%(slug)s
 
@@ -14,7 +18,7 @@ prepend_sys_path = .
 # truncate_slug_length = 40
 
 # time zone of "Create Date" in new revisions (a zoneinfo name, e.g. UTC)
-# timezone =
+# timezone = UTC
 
 # run env.py during `mig revision` even without --autogenerate
 # revision_environment = false
@@ -22,9 +26,8 @@ prepend_sys_path = .
 # accept .pyc revision files that have no .py source
 # sourceless = false
 
-# more version directories; split on version_path_separator (os, space, newline, ;, :)
-# version_locations = %(here)s/bar %(here)s/bat ${script_location_ini}/versions
-# version_path_separator = os
+# more version directories (each must exist; `mig revision --version-path` picks one)
+# version_locations = ${script_location_ini}/versions${path_separator_example}%(here)s/more_versions
 
 # search version locations recursively
 # recursive_version_locations = false

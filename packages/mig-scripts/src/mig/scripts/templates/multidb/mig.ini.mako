@@ -3,6 +3,7 @@
 [mig]
 script_location = ${script_location_ini}
 prepend_sys_path = .
+path_separator = os
 output_encoding = utf-8
 
 # the databases, each configured in the section of the same name below

@@ -6,13 +6,13 @@ script_location = "${script_location_ini}"
 prepend_sys_path = ["."]
 
 # revision file names: tokens rev, slug, epoch, year, month, day, hour, minute, second
-# file_template = "%%(year)d_%%(month).2d_%%(day).2d-%%(rev)s_%%(slug)s"
+# file_template = "%(year)d_%(month).2d_%(day).2d-%(rev)s_%(slug)s"
 
 # truncate_slug_length = 40
 # timezone = "UTC"
 # revision_environment = false
 # sourceless = false
-# version_locations = ["%(here)s/bar", "%(here)s/bat"]
+# version_locations = ["${script_location_ini}/versions", "%(here)s/more_versions"]
 # recursive_version_locations = false
 output_encoding = "utf-8"
 
