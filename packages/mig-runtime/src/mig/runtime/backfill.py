@@ -25,6 +25,7 @@ from mig.runtime.backfill_sql import (
     set_values,
     where_clause,
 )
+from mig.runtime.errors import MigRuntimeError
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -34,8 +35,11 @@ if TYPE_CHECKING:
 log = logging.getLogger("mig.runtime.backfill")
 
 
-class BackfillError(ValueError):
-    """A backfill cannot run as written: no key, unknown column, no such table."""
+class BackfillError(MigRuntimeError, ValueError):
+    """A backfill cannot run as written: no key, unknown column, no such table (found while
+    its step runs, so it fails the step: exit 1, like any other failing step)."""
+
+    exit_code = 1
 
 
 def _reflected(connection: Connection, op: BackfillOp) -> sa.Table:
