@@ -395,10 +395,19 @@ def graph(ctx: click.Context, fmt: str, output: str | None, indicate_current: bo
     show_default=True,
 )
 @click.option("--dialect", help="lint for this database (default: the backend of sqlalchemy.url)")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning"]),
+    default=None,
+    help="the least severe finding that makes lint exit 1 (default: lint.fail_on, else error)",
+)
 @click.pass_context
-def lint(ctx: click.Context, rev_range: str | None, fmt: str, dialect: str | None) -> None:
-    """Report risky operations in the migrations (no database needed); exit 1 if any."""
-    _command("lint")(_config(ctx), rev_range, format=fmt, dialect=dialect)
+def lint(
+    ctx: click.Context, rev_range: str | None, fmt: str, dialect: str | None, fail_on: str | None
+) -> None:
+    """Report risky operations in the migrations (no database needed); exit 1 on a finding
+    at or above --fail-on."""
+    _command("lint")(_config(ctx), rev_range, format=fmt, dialect=dialect, fail_on=fail_on)
 
 
 @cli.command()
