@@ -369,7 +369,12 @@ def check(ctx: click.Context, integrity: bool, fmt: str) -> None:
 
 @cli.command()
 @click.option(
-    "--format", "fmt", type=click.Choice(["dot", "mermaid"]), default="dot", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["dot", "mermaid", "svg", "png"]),
+    default="dot",
+    show_default=True,
+    help="svg and png are drawn by Graphviz's dot, which must be on PATH",
 )
 @click.option("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
 @click.option(
@@ -377,12 +382,22 @@ def check(ctx: click.Context, integrity: bool, fmt: str) -> None:
     "indicate_current",
     default=True,
     show_default=True,
-    help="mark the database's revision (connects to it)",
+    help="mark the database's revision (connects to it; drawn without it when it is down)",
+)
+@click.option(
+    "--fold/--no-fold",
+    default=True,
+    show_default=True,
+    help="draw each run of 6 or more plain revisions as one node",
 )
 @click.pass_context
-def graph(ctx: click.Context, fmt: str, output: str | None, indicate_current: bool) -> None:
-    """Write the revision graph as Graphviz dot or Mermaid."""
-    _command("graph")(_config(ctx), format=fmt, indicate_current=indicate_current, output=output)
+def graph(
+    ctx: click.Context, fmt: str, output: str | None, indicate_current: bool, fold: bool
+) -> None:
+    """Write the revision graph, left to right: Graphviz dot, Mermaid, svg or png."""
+    _command("graph")(
+        _config(ctx), format=fmt, indicate_current=indicate_current, output=output, fold=fold
+    )
 
 
 @cli.command(cls=RevisionArgCommand)
