@@ -46,3 +46,26 @@ def test_a_broken_data_migration_fails_the_examples_test(tmp_path: Path) -> None
         **EXPECTED,
         "tests/test_split_full_name.py::test_upgrade_splits_full_names": "FAILED",
     }
+
+
+def test_mig_engine_is_overridable_in_a_conftest(tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "example"
+    shutil.copytree(EXAMPLE, copy, ignore=shutil.ignore_patterns("__pycache__", "*.db"))
+    chosen = tmp_path / "chosen.db"
+    (copy / "tests" / "conftest.py").write_text(
+        "import pytest\nimport sqlalchemy as sa\n\n\n"
+        "@pytest.fixture\ndef mig_engine():\n"
+        f"    engine = sa.create_engine({f'sqlite:///{chosen}'!r})\n"
+        "    yield engine\n    engine.dispose()\n"
+    )
+    result = pytest_in(copy, "-v", "tests/test_split_full_name.py::test_every_step_round_trips")
+    assert result.code == 0, result.out
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(f"sqlite:///{chosen}")
+    try:  # the runner migrated the chosen database, to the head
+        assert set(sa.inspect(engine).get_table_names()) >= {"users", "mig_version"}
+    finally:
+        engine.dispose()

@@ -1,8 +1,9 @@
 """The pytest plugin's fixtures: ``mig_config``, ``mig_engine`` and ``mig_runner``.
 
-:mod:`mig.cli.pytest_plugin` registers this module once pytest is configured (it imports
-pytest, which the plugin module itself does not). ``mig_engine`` is the one to override
-in a project's conftest.py to test on another database (a container, a server)::
+:mod:`mig.cli.pytest_plugin` registers :func:`fixtures_plugin`'s object once pytest is
+configured with a mig config. pytest is imported inside that function, so this module
+(like every module of mig-cli) imports without pytest installed. ``mig_engine`` is the one
+to override in a project's conftest.py to test on another database::
 
     @pytest.fixture
     def mig_engine():
@@ -13,14 +14,15 @@ in a project's conftest.py to test on another database (a container, a server)::
 
 from __future__ import annotations
 
+from argparse import Namespace
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 
+def _settings(request: Any) -> Any:
+    import pytest
 
-def _settings(request: pytest.FixtureRequest) -> Any:
     from mig.cli.pytest_plugin import _settings_key
 
     settings = request.config.stash.get(_settings_key(), None)
@@ -32,21 +34,16 @@ def _settings(request: pytest.FixtureRequest) -> Any:
     return settings
 
 
-@pytest.fixture
-def mig_config(request: pytest.FixtureRequest) -> Any:
+def project_config(request: Any) -> Any:
     """The project's :class:`mig.cli.Config` (from ``mig_config`` / ``--mig-config``)."""
-    from argparse import Namespace
-
     from mig.cli.config import find_config
 
     settings = _settings(request)
     return find_config(str(settings.config_file), cmd_opts=Namespace(x=[], progress=False))
 
 
-@pytest.fixture
-def mig_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
-    """The database the runner migrates: ``mig_url`` when set (emptied after the test),
-    else a SQLite file in the test's temporary folder. Override it to choose another."""
+def scratch_engine(request: Any, tmp_path: Path) -> Iterator[Any]:
+    """``mig_url`` when set (emptied after the test), else a SQLite file in ``tmp_path``."""
     import sqlalchemy as sa
 
     url = _settings(request).url
@@ -62,9 +59,26 @@ def mig_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
         engine.dispose()
 
 
-@pytest.fixture
-def mig_runner(mig_config: Any, mig_engine: Any) -> Any:
-    """A :class:`mig.cli.pytest_runner.MigrationRunner` on ``mig_engine``, at base."""
-    from mig.cli.pytest_runner import MigrationRunner
+def fixtures_plugin() -> object:
+    """An object pytest registers as a plugin: its three fixtures."""
+    import pytest
 
-    return MigrationRunner(mig_config, mig_engine)
+    class MigFixtures:
+        @pytest.fixture
+        def mig_config(self, request: pytest.FixtureRequest) -> Any:
+            """The project's :class:`mig.cli.Config`."""
+            return project_config(request)
+
+        @pytest.fixture
+        def mig_engine(self, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+            """The database ``mig_runner`` migrates; override it to choose another."""
+            yield from scratch_engine(request, tmp_path)
+
+        @pytest.fixture
+        def mig_runner(self, mig_config: Any, mig_engine: Any) -> Any:
+            """A :class:`mig.cli.pytest_runner.MigrationRunner` on ``mig_engine``, at base."""
+            from mig.cli.pytest_runner import MigrationRunner
+
+            return MigrationRunner(mig_config, mig_engine)
+
+    return MigFixtures()

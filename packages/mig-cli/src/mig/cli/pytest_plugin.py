@@ -116,9 +116,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[_settings_key()] = settings
     if settings is not None:
         config.addinivalue_line("markers", "mig: a migration test of mig's pytest plugin")
-        from mig.cli import pytest_fixtures
+        from mig.cli.pytest_fixtures import fixtures_plugin
 
-        config.pluginmanager.register(pytest_fixtures, "mig-fixtures")
+        config.pluginmanager.register(fixtures_plugin(), "mig-fixtures")
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
