@@ -94,9 +94,7 @@ class MigrationRunner:
 
     def _is_below(self, target: set[str], current: Sequence[str]) -> bool:
         script = self.script
-        below = {
-            s.revision for head in current for s in script.walk_revisions("base", head)
-        }
+        below = {s.revision for head in current for s in script.walk_revisions("base", head)}
         return bool(current) and target <= below
 
     # -- data ----------------------------------------------------------------------------
