@@ -68,6 +68,22 @@ def check_mig_diff() -> list[str]:
     return problems
 
 
+def check_wheel_metadata(packages: set[str]) -> list[str]:
+    """Each installed mig wheel ships py.typed and tells the index its classifiers and URLs."""
+    import importlib.resources
+
+    problems: list[str] = []
+    for name in sorted(packages):
+        if not (importlib.resources.files(f"mig.{name}") / "py.typed").is_file():
+            problems.append(f"mig-{name}: the wheel has no mig/{name}/py.typed")
+        meta = importlib.metadata.metadata(f"mig-{name}")
+        if "Typing :: Typed" not in (meta.get_all("Classifier") or []):
+            problems.append(f"mig-{name}: no 'Typing :: Typed' classifier")
+        if not meta.get_all("Project-URL"):
+            problems.append(f"mig-{name}: no Project-URL")
+    return problems
+
+
 def main(package: str) -> int:
     problems: list[str] = []
     root = importlib.import_module(f"mig.{package}")
@@ -84,6 +100,7 @@ def main(package: str) -> int:
     missing = ours - installed
     if missing:
         problems.append(f"missing distributions: {sorted(missing)}")
+    problems += check_wheel_metadata(CLOSURE[package] & {p for p in CLOSURE})
     if package == "ops":
         from mig.ops.selfcheck import check_every_directive
 

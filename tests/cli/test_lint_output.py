@@ -99,6 +99,7 @@ def test_json_output_shape(report_and_path) -> None:
         "findings",
         "suppressed",
         "summary",
+        "fail_on",
         "exit_code",
     }
     assert data["version"] == 1

@@ -14,6 +14,7 @@ from sqlalchemy.dialects import mysql, postgresql
 
 from mig.cli.lint import (
     REGISTRY,
+    LintConfig,
     LintConfigError,
     LintError,
     LintReport,
@@ -188,7 +189,14 @@ CASE_IDS = [f"{c[0]}-{i}" for i, c in enumerate(CASES)]
 def test_rule_fires_on_the_risky_op(tmp_path, rule_id, dialect, risky, safe) -> None:
     report = lint_file(write_script(tmp_path, risky), dialect=dialect)
     assert rule_id in fired(report)
-    assert report.exit_code == 1
+    # exit 1 at the default --fail-on error only for an error; --fail-on warning: always
+    errors = [f for f in report.findings if f.severity == "error"]
+    assert report.exit_code == (1 if errors else 0)
+    assert report.failing == errors
+    strict = lint_file(
+        write_script(tmp_path, risky), dialect=dialect, config=LintConfig(fail_on="warning")
+    )
+    assert strict.exit_code == 1
 
 
 @pytest.mark.parametrize(("rule_id", "dialect", "risky", "safe"), CASES, ids=CASE_IDS)

@@ -159,10 +159,11 @@ def test_branches_merge_and_partial_downgrade_of_one_branch(project) -> None:
     assert project.version_rows() == {"ccc333", "fff111"}
     graph = project.mig("graph").out
     assert graph.startswith("digraph revisions {")
-    assert '"ddd444" -> "ccc333";' in graph and '"ddd444" -> "fff111";' in graph
+    # left to right, older -> newer (issue 15: it was bottom to top, newer -> older)
+    assert '"ccc333" -> "ddd444";' in graph and '"fff111" -> "ddd444";' in graph
     assert "current" in graph.split('"ccc333" [')[1].split("\n")[0]
     mermaid = project.mig("graph", "--format", "mermaid", "--no-current").out
-    assert mermaid.startswith("flowchart BT") and "r_ddd444 --> r_fff111" in mermaid
+    assert mermaid.startswith("flowchart LR") and "r_fff111 --> r_ddd444" in mermaid
 
 
 def test_offline_sql(project) -> None:

@@ -1,13 +1,16 @@
 """`mig verify`: every revision up, down and up again on a scratch database, on each backend.
 
-The default scratch database is a temporary SQLite file; ``--url`` runs it on the backend
-under test (the project's own database, which verify must find empty and leave empty).
+The default scratch database is a temporary one of the project's kind (a SQLite file, or a
+``mig_verify_<hex>`` database on the project's server: see test_cli_verify_default.py);
+``--url`` runs it on the backend under test (the project's own database, which verify must
+find empty and leave empty).
 """
 
 from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -34,6 +37,20 @@ def _last_line(text: str) -> str:
     return text.strip().splitlines()[-1]
 
 
+def default_scratch(url: str) -> str:
+    """A regex for how verify names its default scratch database for a project on ``url``."""
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return re.escape("a temporary SQLite database")
+    title = {"postgresql": "PostgreSQL", "mariadb": "MariaDB", "mysql": "MySQL"}
+    where = f"{parsed.host}:{parsed.port}"
+    return (
+        re.escape(f"a temporary {title[parsed.get_backend_name()]} database (")
+        + r"(mig_verify_[0-9a-f]{12})"
+        + re.escape(f" on {where})")
+    )
+
+
 def _scratch_env(tmp_path: Path) -> dict[str, str]:
     """TMPDIR for the subprocess, to see that the temporary database is deleted."""
     folder = tmp_path / "tmp"
@@ -48,11 +65,10 @@ def test_correct_project_passes_on_temporary_sqlite_and_on_the_backend(
     env = _scratch_env(tmp_path)
 
     out = project.mig("verify", env=env).out
-    assert out.splitlines() == [
-        "verify: 6 revisions on a temporary SQLite database",
-        *OK_LINES,
-        "model: matches the schema at the heads",
-    ]
+    assert re.fullmatch(
+        f"verify: 6 revisions on {default_scratch(project.url)}", out.splitlines()[0]
+    )
+    assert out.splitlines()[1:] == [*OK_LINES, "model: matches the schema at the heads"]
     assert list((tmp_path / "tmp").iterdir()) == []  # the temporary file is gone
     assert project.table_names() == set()  # the project's own database was not touched
 
@@ -194,8 +210,9 @@ def test_env_py_that_connects_elsewhere_is_refused_before_anything_runs(
     )
     result = project.mig("verify", code=2)
     shown = sa.engine.make_url(project.url).render_as_string(hide_password=True)
+    scratch = "sqlite:///" if project.url.startswith("sqlite") else shown.rsplit("/", 1)[0]
     assert _last_line(result.err).startswith(
-        f"mig: error: env.py connected to {shown}, not to the scratch database sqlite:///"
+        f"mig: error: env.py connected to {shown}, not to the scratch database {scratch}"
     )
     assert _last_line(result.err).endswith(
         "env.py must take its URL from the config's sqlalchemy.url (which verify sets); "

@@ -19,6 +19,7 @@ from typing import Any
 import click
 
 from mig.cli._version import __version__
+from mig.cli.completion import complete_revision
 from mig.cli.errors import EXIT_FAILED, EXIT_USAGE, classify, one_line
 
 FORMAT_OPTION = click.option(
@@ -184,7 +185,13 @@ def adopt(ctx: click.Context, directory: str, dry_run: bool) -> None:
 @click.option("-m", "--message", help="what the revision does")
 @click.option("--autogenerate", is_flag=True, help="fill it in by comparing model and database")
 @click.option("--sql", is_flag=True, help="run env.py offline (with revision_environment)")
-@click.option("--head", default="head", show_default=True, help="the revision it follows")
+@click.option(
+    "--head",
+    default="head",
+    show_default=True,
+    help="the revision it follows",
+    shell_complete=complete_revision,
+)
 @click.option("--splice", is_flag=True, help="allow --head to be a non-head (start a branch)")
 @click.option("--branch-label", multiple=True, help="label for a new branch")
 @click.option("--version-path", help="which version location to write to")
@@ -209,7 +216,7 @@ def revision(ctx: click.Context, **kw: Any) -> None:
 
 
 @cli.command()
-@click.argument("revisions", nargs=-1, required=True)
+@click.argument("revisions", nargs=-1, required=True, shell_complete=complete_revision)
 @click.option("-m", "--message")
 @click.option("--branch-label", multiple=True)
 @click.option("--rev-id")
@@ -233,7 +240,7 @@ def merge(
 
 
 @cli.command(cls=RevisionArgCommand)
-@click.argument("rev")
+@click.argument("rev", shell_complete=complete_revision)
 @click.pass_context
 def edit(ctx: click.Context, rev: str) -> None:
     """Open revision REV in $EDITOR."""
@@ -244,7 +251,7 @@ def edit(ctx: click.Context, rev: str) -> None:
 
 
 @cli.command(cls=RevisionArgCommand)
-@click.argument("revision")
+@click.argument("revision", shell_complete=complete_revision)
 @click.option("--sql", is_flag=True, help="write the SQL instead of running it")
 @click.option("--tag", help="a value env.py reads with context.get_tag_argument()")
 @click.pass_context
@@ -254,7 +261,7 @@ def upgrade(ctx: click.Context, revision: str, sql: bool, tag: str | None) -> No
 
 
 @cli.command(cls=RevisionArgCommand)
-@click.argument("revision")
+@click.argument("revision", shell_complete=complete_revision)
 @click.option("--sql", is_flag=True, help="write the SQL instead of running it")
 @click.option("--tag", help="a value env.py reads with context.get_tag_argument()")
 @click.pass_context
@@ -264,7 +271,7 @@ def downgrade(ctx: click.Context, revision: str, sql: bool, tag: str | None) -> 
 
 
 @cli.command(cls=RevisionArgCommand)
-@click.argument("revisions", nargs=-1, required=True)
+@click.argument("revisions", nargs=-1, required=True, shell_complete=complete_revision)
 @click.option("--sql", is_flag=True, help="write the SQL instead of running it")
 @click.option("--tag")
 @click.option("--purge", is_flag=True, help="empty the version table first")
@@ -320,7 +327,12 @@ def branches(ctx: click.Context, verbose: bool, fmt: str) -> None:
 
 
 @cli.command(cls=RevisionArgCommand)
-@click.option("-r", "--rev-range", help="START:END, e.g. ae10:head, -3:current, base:")
+@click.option(
+    "-r",
+    "--rev-range",
+    help="START:END, e.g. ae10:head, -3:current, base:",
+    shell_complete=complete_revision,
+)
 @click.option("-v", "--verbose", is_flag=True)
 @click.option("-i", "--indicate-current", is_flag=True, help="mark the database's revision")
 @click.option("--applied", is_flag=True, help="the steps the database recorded (its history table)")
@@ -346,7 +358,7 @@ def history(
 
 
 @cli.command(cls=RevisionArgCommand)
-@click.argument("rev")
+@click.argument("rev", shell_complete=complete_revision)
 @FORMAT_OPTION
 @click.pass_context
 def show(ctx: click.Context, rev: str, fmt: str) -> None:
@@ -369,7 +381,12 @@ def check(ctx: click.Context, integrity: bool, fmt: str) -> None:
 
 @cli.command()
 @click.option(
-    "--format", "fmt", type=click.Choice(["dot", "mermaid"]), default="dot", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["dot", "mermaid", "svg", "png"]),
+    default="dot",
+    show_default=True,
+    help="svg and png are drawn by Graphviz's dot, which must be on PATH",
 )
 @click.option("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
 @click.option(
@@ -377,12 +394,22 @@ def check(ctx: click.Context, integrity: bool, fmt: str) -> None:
     "indicate_current",
     default=True,
     show_default=True,
-    help="mark the database's revision (connects to it)",
+    help="mark the database's revision (connects to it; drawn without it when it is down)",
+)
+@click.option(
+    "--fold/--no-fold",
+    default=True,
+    show_default=True,
+    help="draw each run of 6 or more plain revisions as one node",
 )
 @click.pass_context
-def graph(ctx: click.Context, fmt: str, output: str | None, indicate_current: bool) -> None:
-    """Write the revision graph as Graphviz dot or Mermaid."""
-    _command("graph")(_config(ctx), format=fmt, indicate_current=indicate_current, output=output)
+def graph(
+    ctx: click.Context, fmt: str, output: str | None, indicate_current: bool, fold: bool
+) -> None:
+    """Write the revision graph, left to right: Graphviz dot, Mermaid, svg or png."""
+    _command("graph")(
+        _config(ctx), format=fmt, indicate_current=indicate_current, output=output, fold=fold
+    )
 
 
 @cli.command(cls=RevisionArgCommand)
@@ -395,10 +422,19 @@ def graph(ctx: click.Context, fmt: str, output: str | None, indicate_current: bo
     show_default=True,
 )
 @click.option("--dialect", help="lint for this database (default: the backend of sqlalchemy.url)")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning"]),
+    default=None,
+    help="the least severe finding that makes lint exit 1 (default: lint.fail_on, else error)",
+)
 @click.pass_context
-def lint(ctx: click.Context, rev_range: str | None, fmt: str, dialect: str | None) -> None:
-    """Report risky operations in the migrations (no database needed); exit 1 if any."""
-    _command("lint")(_config(ctx), rev_range, format=fmt, dialect=dialect)
+def lint(
+    ctx: click.Context, rev_range: str | None, fmt: str, dialect: str | None, fail_on: str | None
+) -> None:
+    """Report risky operations in the migrations (no database needed); exit 1 on a finding
+    at or above --fail-on."""
+    _command("lint")(_config(ctx), rev_range, format=fmt, dialect=dialect, fail_on=fail_on)
 
 
 @cli.command()

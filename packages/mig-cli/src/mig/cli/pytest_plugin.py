@@ -9,8 +9,10 @@ it stays inert, adding only its options, until the project names its mig config:
 
 Then the tests are collected from the config file (``mig.ini::test_upgrade``...):
 single head, upgrade from an empty database, model matches the schema, every step
-reversible, no lint errors. What they check lives in :mod:`mig.cli.verify.checks`, imported
-only when a test runs, so this module costs nothing else at startup.
+reversible, no lint errors (at or above the config's ``lint.fail_on``). What they check
+lives in :mod:`mig.cli.verify.checks`, imported only when a test runs, so this module costs
+nothing else at startup. The fixtures for a project's own migration tests (``mig_runner``,
+``mig_engine``, ``mig_config``) are in :mod:`mig.cli.pytest_fixtures`, registered here.
 """
 
 from __future__ import annotations
@@ -114,6 +116,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[_settings_key()] = settings
     if settings is not None:
         config.addinivalue_line("markers", "mig: a migration test of mig's pytest plugin")
+        from mig.cli.pytest_fixtures import fixtures_plugin
+
+        config.pluginmanager.register(fixtures_plugin(), "mig-fixtures")
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:

@@ -1,9 +1,11 @@
 """``mig lint [REV_RANGE]``: risky operations in the migrations, found without a database.
 
 The rules, suppression comments and output formats are mig.cli.lint's; this command reads
-the settings from the config (``lint.disable``, ``lint.plugins`` in the main section, or
-``disable``/``plugins`` in a ``[lint]`` section / ``[tool.mig.lint]`` table) and picks the
-dialect from ``--dialect`` or the backend of ``sqlalchemy.url``.
+the settings from the config (``lint.disable``, ``lint.plugins``, ``lint.fail_on`` in the main
+section, or ``disable``/``plugins``/``fail_on`` in a ``[lint]`` section / ``[tool.mig.lint]``
+table) and picks the dialect from ``--dialect`` or the backend of ``sqlalchemy.url``.
+``--fail-on`` (default ``error``, or the config's ``fail_on``) is the least severe finding
+that makes it exit 1; the pytest plugin's lint test reads the same setting.
 """
 
 from __future__ import annotations
@@ -19,10 +21,15 @@ def _setting(config: Config, key: str) -> str | None:
     return config.get_main_option(f"lint.{key}") or config.get_section_option("lint", key)
 
 
-def lint_config(config: Config) -> Any:
+def lint_config(config: Config, fail_on: str | None = None) -> Any:
+    """The project's lint settings; ``fail_on`` (the command's option) wins over the config's."""
     from mig.cli.lint import LintConfig
 
-    return LintConfig.from_options(_setting(config, "disable"), plugins=_setting(config, "plugins"))
+    return LintConfig.from_options(
+        _setting(config, "disable"),
+        plugins=_setting(config, "plugins"),
+        fail_on=fail_on or _setting(config, "fail_on"),
+    )
 
 
 def config_dialect(config: Config) -> str | None:
@@ -40,18 +47,29 @@ def config_dialect(config: Config) -> str | None:
 
 
 def lint(
-    config: Config, rev_range: str | None = None, format: str = "text", dialect: str | None = None
+    config: Config,
+    rev_range: str | None = None,
+    format: str = "text",
+    dialect: str | None = None,
+    fail_on: str | None = None,
 ) -> Any:
-    """Print the findings; CheckFailed (exit 1) when an enabled rule fires."""
+    """Print the findings; CheckFailed (exit 1) when an enabled rule at or above ``fail_on``
+    (``error`` | ``warning``; default the config's ``lint.fail_on``, else ``error``) fires."""
     from mig.cli.lint import lint_script_directory, render
+    from mig.cli.lint.model import check_fail_on
 
+    if fail_on is not None:
+        fail_on = check_fail_on(fail_on)
     report = lint_script_directory(
         script_directory(config),
         rev_range,
         dialect=dialect or config_dialect(config),
-        config=lint_config(config),
+        config=lint_config(config, fail_on),
     )
     config.print_stdout(render(report, format).rstrip("\n"))
     if report.exit_code:
-        raise CheckFailed("mig lint: enabled rules fired (see above)", quiet=True)
+        raise CheckFailed(
+            f"mig lint: enabled rules at or above --fail-on {report.fail_on} fired (see above)",
+            quiet=True,
+        )
     return report

@@ -7,6 +7,7 @@ database's history table, see ``applied.py``) connect to the database.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from mig.cli.command._env import script_directory
@@ -14,7 +15,7 @@ from mig.cli.config import Config
 from mig.cli.errors import UsageError
 from mig.cli.layout import HEADS, HISTORY, branch_block, entry, log_entry
 from mig.cli.output import emit, script_record
-from mig.scripts.errors import RangeNotAncestor
+from mig.scripts.errors import RangeNotAncestor, RelativeRevisionError
 
 
 def heads(
@@ -48,6 +49,15 @@ def branches(config: Config, verbose: bool = False, format: str = "text") -> lis
         lines.append(branch_block(point, children, verbose))
         data.append({**script_record(point), "branches": [c.revision for c in children]})
     emit(config, data, lines, format)
+    bases = script.get_bases()
+    if not points and len(bases) > 1 and format == "text":
+        # stdout stays Alembic's (empty); a person is told why two lines of history show none
+        print(
+            f"mig branches: no branch points; history has {len(bases)} roots "
+            f"({', '.join(sorted(bases))}): a revision made with --head base starts a line "
+            f"of its own, it does not fork one (see `mig heads`)",
+            file=sys.stderr,
+        )
     return [p.revision for p in points]
 
 
@@ -61,7 +71,13 @@ def _resolve_end(script: Any, spec: str | None, current: tuple[str, ...] | None,
     if spec == "current":
         assert current is not None
         return current
-    return script.resolve(spec, current)
+    try:
+        return script.resolve(spec, current)
+    except RelativeRevisionError as exc:
+        # a range's lower end counted past base starts at base, as Alembic's history does
+        if default == "base" and spec.startswith("-") and "down to base" in str(exc):
+            return script.resolve("base")
+        raise
 
 
 def history(

@@ -184,6 +184,11 @@ def _check(
 # -- entry points ---------------------------------------------------------------------------
 
 
+def _fail_on(config: LintConfig | None) -> Any:
+    """The config's ``--fail-on`` threshold (``error`` without a config)."""
+    return (config or DEFAULT_CONFIG).fail_on
+
+
 def lint_directives(
     directives: MigrateOperation | Iterable[MigrateOperation],
     *,
@@ -199,7 +204,7 @@ def lint_directives(
     """
     dialect = normalise_dialect(dialect)
     rules = active_rules(registry, config, dialect)
-    report = LintReport(rules=rules, migrations=1, dialect=dialect)
+    report = LintReport(rules=rules, migrations=1, dialect=dialect, fail_on=_fail_on(config))
     if revision is None and isinstance(directives, MigrationScript):
         revision = directives.rev_id
     located = _as_located(directives)
@@ -276,7 +281,7 @@ def lint_file(
                 suppressed=_suppression(suppressions, unrendered.id, (line,)),
             )
         )
-    report = LintReport(rules=rules, migrations=1, dialect=dialect)
+    report = LintReport(rules=rules, migrations=1, dialect=dialect, fail_on=_fail_on(config))
     report.add(findings)
     return report
 
@@ -291,7 +296,9 @@ def lint_scripts(
     """Lint several migrations in the order given: ``Script`` objects (``.path``,
     ``.revision``), paths, or ``(path, revision)`` pairs."""
     dialect = normalise_dialect(dialect)
-    report = LintReport(rules=active_rules(registry, config, dialect), dialect=dialect)
+    report = LintReport(
+        rules=active_rules(registry, config, dialect), dialect=dialect, fail_on=_fail_on(config)
+    )
     for item in scripts:
         if isinstance(item, str | os.PathLike):
             path, revision = item, None

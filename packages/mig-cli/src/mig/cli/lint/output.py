@@ -21,7 +21,7 @@ JSON_FORMAT_VERSION = 1
 
 
 def exit_code(report: LintReport) -> int:
-    """1 when any enabled rule fired (unsuppressed), else 0."""
+    """1 when an enabled rule at or above the report's ``fail_on`` fired, else 0."""
     return report.exit_code
 
 
@@ -64,7 +64,10 @@ def summary_line(report: LintReport) -> str:
     extra = f" ({s} suppressed)" if s else ""
     if not n:
         return f"mig lint: no findings in {migrations}{extra}"
-    return f"mig lint: {n} finding{'s' if n != 1 else ''} in {migrations}{extra}"
+    line = f"mig lint: {n} finding{'s' if n != 1 else ''} in {migrations}{extra}"
+    if not report.failing:
+        line += f"; none at or above --fail-on {report.fail_on}, so it passes"
+    return line
 
 
 def format_text(
@@ -114,6 +117,7 @@ def to_json(
             "suppressed": len(report.suppressed),
             "by_severity": by_severity,
         },
+        "fail_on": report.fail_on,
         "exit_code": report.exit_code,
     }
 

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from mig.cli.lint.model import LintConfigError
+from mig.cli.lint.model import FailOn, LintConfigError, check_fail_on
 from mig.cli.lint.registry import REGISTRY, RuleRegistry
 
 
@@ -45,9 +45,11 @@ def load_plugins(modules: str | Iterable[str] | None) -> list[str]:
 
 @dataclass(frozen=True)
 class LintConfig:
-    """Rule ids disabled project-wide (their rules do not run at all)."""
+    """Rule ids disabled project-wide (their rules do not run at all), and the severity
+    that fails a run (``lint.fail_on``; the command's ``--fail-on`` overrides it)."""
 
     disable: frozenset[str] = frozenset()
+    fail_on: FailOn = "error"
 
     @classmethod
     def from_options(
@@ -56,6 +58,7 @@ class LintConfig:
         *,
         plugins: str | Iterable[str] | None = None,
         registry: RuleRegistry | None = None,
+        fail_on: str | None = None,
     ) -> LintConfig:
         """Build the settings from raw config values; plugins are imported first so their
         rules can be disabled too. An unknown rule raises :class:`LintConfigError`."""
@@ -68,7 +71,8 @@ class LintConfig:
                 known = ", ".join(r.id for r in registry)
                 raise LintConfigError(f"lint.disable: unknown rule {item!r} (known rules: {known})")
             ids.add(found.id.upper())
-        return cls(frozenset(ids))
+        threshold = check_fail_on(fail_on, where="lint.fail_on") if fail_on else "error"
+        return cls(frozenset(ids), threshold)
 
     def enabled(self, rule_id: str) -> bool:
         return rule_id.upper() not in self.disable

@@ -1,12 +1,15 @@
 """The scratch database verify runs on, and the guard that keeps env.py on it.
 
 verify upgrades and downgrades every revision, so it must never touch a database that
-matters. The scratch database is the URL given or, by default, a temporary SQLite file
-deleted afterwards. The project's env.py is run with the config's ``sqlalchemy.url`` set to
-it; as env.py configures its migration context, :class:`ScratchEnvironment` checks that the
-connection really is the scratch database and stops with a one-line error otherwise (an
-env.py that reads its URL from an environment variable or a settings module), before the
-version table is read or any step runs.
+matters. The scratch database is the URL given or, by default, a temporary database of the
+project's own kind: a SQLite file deleted afterwards for a SQLite project (or one with no
+URL), a ``mig_verify_<hex>`` database created and dropped on the project's server for
+PostgreSQL and MySQL/MariaDB (:mod:`mig.cli.verify.server`). The project's env.py is run
+with the config's ``sqlalchemy.url`` set to it; as env.py configures its migration
+context, :class:`ScratchEnvironment` checks that the connection really is the scratch
+database and stops with a one-line error otherwise (an env.py that reads its URL from an
+environment variable or a settings module), before the version table is read or any step
+runs.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from typing import Any
 
 import sqlalchemy as sa
@@ -29,40 +32,55 @@ URL_KEY = "sqlalchemy.url"
 
 
 class ScratchDatabase:
-    """A database verify may change: ``url``, or a temporary SQLite file (``url=None``).
+    """A database verify may change: ``url``, or a temporary one (``url=None``) of the kind
+    ``like`` (the project's URL) names.
 
-    Use it as a context manager: the temporary file (and its folder) is removed on exit.
+    Use it as a context manager: the temporary file (and its folder) is removed, the
+    temporary server database dropped, on exit.
     """
 
     def __init__(self, url: str | None = None, *, like: str | None = None) -> None:
         self.given_url = url
         self.url = url or ""
-        #: the project's own URL: an async driver there means env.py needs one here too
+        #: the project's own URL: its backend and an async driver are kept for the scratch
         self.like = like
         #: set once verify found it empty: everything in it since is verify's to drop
         self.claimed = False
         self._folder: str | None = None
+        self._server: Any = None
+        self._stack = ExitStack()
 
     @property
     def temporary(self) -> bool:
         return self.given_url is None
 
     def __enter__(self) -> ScratchDatabase:
-        if self.temporary:
-            self._folder = tempfile.mkdtemp(prefix="mig-verify-")
-            driver = "sqlite+aiosqlite" if _is_async(self.like) else "sqlite"
-            self.url = f"{driver}:///{os.path.join(self._folder, 'scratch.db')}"
-        else:
+        if not self.temporary:
             try:
                 make_url(self.url)
             except sa.exc.ArgumentError:
                 raise UsageError(f"--url {self.url!r}: not a database URL") from None
+            return self
+        project = _project_url(self.like)
+        if project is not None and project.get_backend_name() != "sqlite":
+            from mig.cli.verify.server import temporary_server_database
+
+            self._server = self._stack.enter_context(temporary_server_database(project))
+            self.url = self._server.url
+            return self
+        self._folder = tempfile.mkdtemp(prefix="mig-verify-")
+        driver = "sqlite+aiosqlite" if _is_async(self.like) else "sqlite"
+        self.url = f"{driver}:///{os.path.join(self._folder, 'scratch.db')}"
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._folder is not None:
-            shutil.rmtree(self._folder, ignore_errors=True)
-            self._folder = None
+        try:
+            self._stack.__exit__(*exc)
+        finally:
+            self._server = None
+            if self._folder is not None:
+                shutil.rmtree(self._folder, ignore_errors=True)
+                self._folder = None
 
     def clean(self, config: Config, script: Any) -> None:
         """Empty a given database verify found empty (a temporary one is simply deleted).
@@ -80,8 +98,22 @@ class ScratchDatabase:
             run_on_scratch(config, script, self, drop)
 
     def label(self) -> str:
-        """What messages call it: the masked URL, or ``a temporary SQLite database``."""
+        """What messages call it: the masked URL, ``a temporary SQLite database``, or
+        ``a temporary PostgreSQL database (mig_verify_... on host:port)``."""
+        if self._server is not None:
+            return str(self._server.label())
         return "a temporary SQLite database" if self.temporary else mask_passwords(self.url)
+
+
+def _project_url(url: str | None) -> URL | None:
+    """The project's URL, parsed; None when there is none (or it is not a URL: env.py
+    then says what is wrong with it, on a temporary SQLite file)."""
+    if not url:
+        return None
+    try:
+        return make_url(url)
+    except sa.exc.ArgumentError:
+        return None
 
 
 def _is_async(url: str | None) -> bool:
