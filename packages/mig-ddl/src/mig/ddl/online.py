@@ -153,6 +153,8 @@ def statements_as_written(impl: DefaultImpl, op: ops.MigrateOperation) -> list[s
 
     from mig.ddl.context import get_impl
 
-    offline = get_impl(impl.dialect, None, as_sql=True, output_buffer=io.StringIO(), options=impl.options)
+    offline = get_impl(
+        impl.dialect, None, as_sql=True, output_buffer=io.StringIO(), options=impl.options
+    )
     offline.run(op)
     return list(offline.statements)

@@ -84,7 +84,9 @@ def _index_invalid(impl: DefaultImpl, name: str, schema: str | None) -> str:
     )
 
 
-def _constraint(impl: DefaultImpl, table: str, schema: str | None, name: str, extra: str = "") -> str:
+def _constraint(
+    impl: DefaultImpl, table: str, schema: str | None, name: str, extra: str = ""
+) -> str:
     return (
         "EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = "
         f"{_regclass(impl, table, schema)} AND conname = {literal(name)}{extra})"
@@ -109,10 +111,10 @@ def _column_nullable(impl: DefaultImpl, table: str, schema: str | None, column: 
 # -- the pieces shared by the forms ---------------------------------------------------------
 
 
-def _drop_invalid(impl: DefaultImpl, name: str, schema: str | None) -> LockLightStatement:
+def _drop_invalid(impl: DefaultImpl, name: str, table: str, schema: str | None) -> Any:
     return LockLightStatement(
         f"DROP INDEX CONCURRENTLY IF EXISTS {_qualified(impl, name, schema)}",
-        SUE.format(t="the table") + " (drops the INVALID index a failed build left)",
+        SUE.format(t=table) + " (drops the INVALID index a failed build left)",
         run_if=_select(_index_invalid(impl, name, schema)),
     )
 
@@ -127,7 +129,9 @@ def _validate(impl: DefaultImpl, table: str, schema: str | None, name: str, lock
     )
 
 
-def _add_not_valid(impl: DefaultImpl, constraint: sa.Constraint, table: str, schema: Any, lock: str):
+def _add_not_valid(
+    impl: DefaultImpl, constraint: sa.Constraint, table: str, schema: Any, lock: str
+):
     return LockLightStatement(
         impl.render(sa_ddl.AddConstraint(constraint)) + " NOT VALID",
         lock,
@@ -145,7 +149,7 @@ def create_index(impl: DefaultImpl, op: ops.CreateIndexOp) -> LockLightPlan:
     name = _need_name(impl, op, index.name, "index_name")
     index.dialect_options["postgresql"]["concurrently"] = True
     build = impl.render(sa_ddl.CreateIndex(index, if_not_exists=bool(op.if_not_exists)))
-    drop = _drop_invalid(impl, name, op.schema)
+    drop = _drop_invalid(impl, name, op.table_name, op.schema)
     return LockLightPlan(
         op.op_name,
         _qualified(impl, name, op.schema),
@@ -267,15 +271,13 @@ def alter_column(impl: DefaultImpl, op: ops.AlterColumnOp) -> LockLightPlan | No
 
 
 @online_form(ops.CreateUniqueConstraintOp, dialects=PG)
-def create_unique_constraint(
-    impl: DefaultImpl, op: ops.CreateUniqueConstraintOp
-) -> LockLightPlan:
+def create_unique_constraint(impl: DefaultImpl, op: ops.CreateUniqueConstraintOp) -> LockLightPlan:
     constraint = impl.build_constraint(op)
     name = _need_name(impl, op, constraint.name, "constraint_name")
     prep = impl.dialect.identifier_preparer
     t, s = op.table_name, op.schema
     columns = ", ".join(prep.quote(c) for c in op.columns)
-    drop = _drop_invalid(impl, name, s)
+    drop = _drop_invalid(impl, name, t, s)
     tail = ""
     if constraint.deferrable is not None:
         tail += " DEFERRABLE" if constraint.deferrable else " NOT DEFERRABLE"
