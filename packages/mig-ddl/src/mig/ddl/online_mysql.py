@@ -126,10 +126,14 @@ for _cls in (ops.AddColumnOp, ops.DropColumnOp, ops.DropConstraintOp, ops.DropIn
 # -- session timeouts -----------------------------------------------------------------------
 
 
+def _value(name: str, seconds: float) -> float | int:
+    """lock_wait_timeout takes whole seconds (at least 1)."""
+    return max(1, round(seconds)) if name == "lock_wait_timeout" else seconds
+
+
 def _set(connection: Any, name: str, seconds: float, local: bool) -> str | None:
     previous = connection.exec_driver_sql(f"SELECT @@SESSION.{name}").scalar()
-    value = max(1, round(seconds)) if name == "lock_wait_timeout" else seconds
-    connection.exec_driver_sql(f"SET SESSION {name} = {value}")
+    connection.exec_driver_sql(f"SET SESSION {name} = {_value(name, seconds)}")
     return None if previous is None else str(previous)
 
 
@@ -151,9 +155,7 @@ def _dialect(statement_timeout: str | None) -> OnlineDialect:
         restore_timeout=_restore,
         is_lock_timeout=lambda exc: _errno(exc) == LOCK_WAIT_TIMEOUT,
         is_algorithm_refused=lambda exc: _errno(exc) in ALGORITHM_REFUSED,
-        timeout_sql=lambda name, seconds: (
-            f"SET SESSION {name} = {max(1, round(seconds)) if name == 'lock_wait_timeout' else seconds}"
-        ),
+        timeout_sql=lambda name, seconds: f"SET SESSION {name} = {_value(name, seconds)}",
     )
 
 
