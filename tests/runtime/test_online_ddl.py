@@ -421,3 +421,30 @@ def test_settings_parse_and_the_command_line_wins() -> None:
     )
     assert RunOptions.from_keywords({"online": True, "online_override": False}).online is False
     assert RunOptions.from_keywords({"online_override": True}).online is True
+
+
+def test_statement_timeout_per_op_fails_the_build_and_drops_it(engine) -> None:
+    """A build cut short by ``statement_timeout`` (set for this op only) leaves an INVALID
+    index; it is dropped, and the step fails naming the statement."""
+    only(engine, "postgresql")
+
+    def slow() -> None:
+        op.execute(
+            "CREATE OR REPLACE FUNCTION slow_key(v integer) RETURNS integer LANGUAGE plpgsql "
+            "IMMUTABLE AS $$ BEGIN PERFORM pg_sleep(0.05); RETURN v; END $$"
+        )
+
+    def up() -> None:
+        with op.get_context().lock_light(statement_timeout="300ms"):
+            op.create_index("ix_child_slow", "child", [sa.text("slow_key(n)")])
+
+    chain = Chain(
+        [("r1", tables, lambda: None), ("r2", slow, lambda: None), ("r3", up, lambda: None)]
+    )
+    with pytest.raises(
+        StepFailed,
+        match=r"r3 failed while running: CREATE INDEX CONCURRENTLY ix_child_slow .*statement timeout",
+    ):
+        run(engine, chain, online=True)
+    assert pg_catalog(engine)["indexes"] == {}
+    assert heads(engine) == ["r2"]

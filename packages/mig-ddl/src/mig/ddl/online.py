@@ -42,7 +42,9 @@ class OnlineRefused(DDLError):
 
 @dataclass(frozen=True)
 class LockLightStatement:
-    """One statement of a lock-light plan, run in a transaction of its own."""
+    """One statement of a lock-light plan, run in a transaction of its own (autocommit:
+    ``CREATE INDEX CONCURRENTLY`` refuses a transaction, and a ``VALIDATE`` in its own
+    transaction holds its lock no longer than it runs)."""
 
     sql: str
     lock: str
@@ -52,8 +54,6 @@ class LockLightStatement:
     alternatives: tuple[str, ...] = ()
     """Other spellings tried in order when the server refuses ``sql``'s algorithm (MySQL:
     ``ALGORITHM=INSTANT`` first, then ``INPLACE, LOCK=NONE``); all refused -> refuse."""
-    outside_transaction: bool = True
-    """Whether it must run in autocommit (``CREATE INDEX CONCURRENTLY``)."""
 
 
 @dataclass(frozen=True)

@@ -125,7 +125,6 @@ def _validate(impl: DefaultImpl, table: str, schema: str | None, name: str, lock
         f"{impl.dialect.identifier_preparer.quote(name)}",
         lock,
         run_if=_select(_constraint_not_valid(impl, table, schema, name)),
-        outside_transaction=False,
     )
 
 
@@ -136,7 +135,6 @@ def _add_not_valid(
         impl.render(sa_ddl.AddConstraint(constraint)) + " NOT VALID",
         lock,
         run_if=_select(_constraint_missing(impl, table, schema, str(constraint.name))),
-        outside_transaction=False,
     )
 
 
@@ -249,20 +247,17 @@ def alter_column(impl: DefaultImpl, op: ops.AlterColumnOp) -> LockLightPlan | No
                 f"CHECK ({prep.quote(column)} IS NOT NULL) NOT VALID",
                 BRIEF_EXCLUSIVE.format(t=t),
                 run_if=_select("NOT " + exists, _column_nullable(impl, t, s, column)),
-                outside_transaction=False,
             ),
             _validate(impl, t, s, check, SUE.format(t=t) + " while existing rows are checked"),
             LockLightStatement(
                 f"ALTER TABLE {table} ALTER COLUMN {prep.quote(column)} SET NOT NULL",
                 set_lock,
                 run_if=_select(_column_nullable(impl, t, s, column)),
-                outside_transaction=False,
             ),
             LockLightStatement(
                 f"ALTER TABLE {table} DROP CONSTRAINT {prep.quote(check)}",
                 BRIEF_EXCLUSIVE.format(t=t),
                 run_if=_select(exists),
-                outside_transaction=False,
             ),
         ),
         notes=notes,
@@ -300,7 +295,6 @@ def create_unique_constraint(impl: DefaultImpl, op: ops.CreateUniqueConstraintOp
                 f"UNIQUE USING INDEX {prep.quote(name)}{tail}",
                 BRIEF_EXCLUSIVE.format(t=t),
                 run_if=_select(missing),
-                outside_transaction=False,
             ),
         ),
         cleanup=(drop,),
