@@ -77,6 +77,10 @@ _KEY_TYPES: dict[str, tuple[str, ...]] = {
 }
 
 
+ONLINE_KEYS = ("online", "lock_timeout", "lock_retries", "statement_timeout")
+"""Config keys for ``--online`` runs (``online = true``, ``lock_timeout = 2s``, ...)."""
+
+
 class Config:
     """One project's configuration, as commands and env.py see it.
 
@@ -239,6 +243,10 @@ class Config:
         history = self._history_table_setting()
         if history is not None:
             defaults["history_table"] = history
+        for key in ONLINE_KEYS:  # `mig upgrade --online`'s settings; mig-runtime parses them
+            value = (self.get_main_option(key) or "").strip()
+            if value:
+                defaults[key] = value
         return defaults
 
     def _history_table_setting(self) -> str | bool | None:

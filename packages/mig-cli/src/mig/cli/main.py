@@ -254,10 +254,30 @@ def edit(ctx: click.Context, rev: str) -> None:
 @click.argument("revision", shell_complete=complete_revision)
 @click.option("--sql", is_flag=True, help="write the SQL instead of running it")
 @click.option("--tag", help="a value env.py reads with context.get_tag_argument()")
+@click.option(
+    "--online/--no-online",
+    default=None,
+    help="rewrite risky ops into lock-light forms (overrides `online` in the config and env.py)",
+)
+@click.option(
+    "--plan",
+    is_flag=True,
+    help="with --online: print the rewritten statements and their locks, run nothing (as --sql)",
+)
 @click.pass_context
-def upgrade(ctx: click.Context, revision: str, sql: bool, tag: str | None) -> None:
+def upgrade(
+    ctx: click.Context,
+    revision: str,
+    sql: bool,
+    tag: str | None,
+    online: bool | None,
+    plan: bool,
+) -> None:
     """Upgrade to REVISION (head, heads, an id, +2, label@head; start:end with --sql)."""
-    _command("upgrade")(_config(ctx, sql=sql, tag=tag), revision, sql=sql, tag=tag)
+    sql = sql or plan
+    _command("upgrade")(
+        _config(ctx, sql=sql, tag=tag), revision, sql=sql, tag=tag, online=online, plan=plan
+    )
 
 
 @cli.command(cls=RevisionArgCommand)

@@ -9,6 +9,8 @@ from mig.ddl import (  # noqa: F401  (registration)
     dispatch,
     mssql,
     mysql,
+    online_mysql,
+    online_postgresql,
     oracle,
     postgresql,
     sqlite,

@@ -23,6 +23,7 @@ from mig.runtime import backfill as _backfill  # noqa: F401  (registers op.backf
 from mig.runtime.errors import ConfigurationError, StepFailed
 from mig.runtime.execution import Execution
 from mig.runtime.history import HistoryTable, step_checksum
+from mig.runtime.lock_light import LockLightOperations, LockLightRunner, Timeouts
 from mig.runtime.offline import OfflineExecution
 from mig.runtime.offline_bind import OfflineConnection
 from mig.runtime.online import OnlineExecution
@@ -111,7 +112,14 @@ class MigrationContext:
             self._execution.write_version,
             self._execution.write_history if self.history_table else None,
         )
-        self._operations = Operations(self)  # the `op` of every step, built once per run
+        self.lock_light_runner: LockLightRunner | None = None
+        """``--online``: how each directive runs in its lock-light form (``lock_light.py``)."""
+        if run.online:
+            self.lock_light_runner = LockLightRunner(
+                self, Timeouts(run.lock_timeout, run.lock_retries, run.statement_timeout)
+            )
+        facade = Operations if self.lock_light_runner is None else LockLightOperations
+        self._operations = facade(self)  # the `op` of every step, built once per run
         self._on_version_apply = list(run.on_version_apply)
 
     @property
@@ -289,6 +297,35 @@ class MigrationContext:
             with self._execution.committing_block() as commit:
                 yield commit
 
+    @contextmanager
+    def lock_light(
+        self,
+        *,
+        lock_timeout: float | str | None = None,
+        lock_retries: int | None = None,
+        statement_timeout: float | str | None = None,
+    ) -> Iterator[None]:
+        """Other ``--online`` timeouts for the ops in the block (a no-op without --online).
+
+        ``with op.get_context().lock_light(statement_timeout="30min"): op.create_index(...)``
+        """
+        from mig.runtime.options import seconds
+
+        runner = self.lock_light_runner
+        if runner is None:
+            yield
+            return
+        with runner.settings(
+            lock_timeout=None if lock_timeout is None else seconds("lock_timeout", lock_timeout),
+            lock_retries=lock_retries,
+            statement_timeout=(
+                None
+                if statement_timeout is None
+                else seconds("statement_timeout", statement_timeout)
+            ),
+        ):
+            yield
+
     @property
     def current_step(self) -> Step | None:
         """The step whose script is running (None outside ``run_migrations()``)."""
@@ -357,6 +394,8 @@ class MigrationContext:
         """A DDL pipeline for this run (``pipeline.py``): one-transaction runs, where possible."""
         if not self._defer_versions or not self.options.run.ddl_pipeline:
             return None
+        if self.lock_light_runner is not None:
+            return None  # --online retries a statement where it fails: one at a time
         assert self.connection is not None
         pipeline = StatementPipeline.for_connection(self.connection)
         if pipeline is not None:

@@ -67,6 +67,49 @@ def _version_info(value: Any) -> tuple[int, ...]:
     )
 
 
+_UNITS = {"ms": 0.001, "s": 1.0, "sec": 1.0, "min": 60.0, "m": 60.0, "h": 3600.0}
+
+
+def seconds(name: str, value: Any) -> float:
+    """A duration: a number of seconds, or text such as ``"2s"``, ``"500ms"``, ``"10min"``."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+        return float(value)
+    if isinstance(value, str):
+        text = value.strip().lower()
+        number = text.rstrip("abcdefghijklmnopqrstuvwxyz").strip()
+        unit = text[len(number) :].strip() or "s"
+        try:
+            amount = float(number)
+        except ValueError:
+            amount = -1.0
+        if unit in _UNITS and amount > 0:
+            return amount * _UNITS[unit]
+    raise ConfigurationError(
+        f"{name} = {value!r}: give a duration such as 2, '2s', '500ms' or '10min'"
+    )
+
+
+def _flag(name: str, value: Any) -> bool:
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in ("true", "yes", "on", "1"):
+            return True
+        if text in ("false", "no", "off", "0", ""):
+            return False
+        raise ConfigurationError(f"{name} = {value!r}: give true or false")
+    return bool(value)
+
+
+def _count(name: str, value: Any) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = -1
+    if number < 0 or isinstance(value, bool):
+        raise ConfigurationError(f"{name} = {value!r}: give a whole number, 0 or more")
+    return number
+
+
 @dataclass(frozen=True)
 class RunOptions:
     """How a run goes: offline or not, its plan, its transactions, tables, lock and output."""
@@ -97,6 +140,15 @@ class RunOptions:
     ddl_pipeline: bool = True
     on_backfill_progress: Callable[[Any], None] | None = None
     """Told after each committed ``op.backfill`` batch (a ``BackfillProgress``)."""
+    online: bool = False
+    """Rewrite risky ops into their lock-light forms (``mig upgrade --online``)."""
+    online_override: bool | None = None
+    """The command line's ``--online`` / ``--no-online``: wins over ``online``."""
+    lock_timeout: float = 2.0
+    """Online: seconds a statement may wait for its lock before it is retried."""
+    lock_retries: int = 5
+    statement_timeout: float | None = None
+    """Online: seconds a statement may run (None: the server's setting)."""
 
     @classmethod
     def names(cls) -> frozenset[str]:
@@ -120,6 +172,15 @@ class RunOptions:
             given.pop("version_table", None)
         if "migration_lock_timeout" in given:
             given["migration_lock_timeout"] = float(given["migration_lock_timeout"])
+        if "online_override" in given:
+            given["online"] = bool(given["online_override"])
+        elif "online" in given:
+            given["online"] = _flag("online", given["online"])
+        for name in ("lock_timeout", "statement_timeout"):
+            if name in given:
+                given[name] = seconds(name, given[name])
+        if "lock_retries" in given:
+            given["lock_retries"] = _count("lock_retries", given["lock_retries"])
         given["on_version_apply"] = _callbacks(given.get("on_version_apply"))
         if given.get("as_sql") and "server_version_info" in given:
             given["server_version_info"] = _version_info(given["server_version_info"])

@@ -31,7 +31,9 @@ def _offline_start(script: Any, start: str | None) -> tuple[str, ...] | None:
     return revisions or None
 
 
-def _migrate(config: Config, revision: str, sql: bool, tag: str | None, upward: bool) -> None:
+def _migrate(
+    config: Config, revision: str, sql: bool, tag: str | None, upward: bool, **extra: Any
+) -> None:
     """upgrade/downgrade: plan from the database's heads (or START of START:END offline)."""
     script = script_directory(config)
     start, destination = split_range(revision, as_sql=sql)
@@ -53,15 +55,28 @@ def _migrate(config: Config, revision: str, sql: bool, tag: str | None, upward: 
         starting_rev=_offline_start(script, start),
         destination_rev=destination,
         tag=tag,
+        **extra,
     )
 
 
-def upgrade(config: Config, revision: str, sql: bool = False, tag: str | None = None) -> None:
+def upgrade(
+    config: Config,
+    revision: str,
+    sql: bool = False,
+    tag: str | None = None,
+    online: bool | None = None,
+    plan: bool = False,
+) -> None:
     """Upgrade to ``revision`` (``head``, ``heads``, an id or prefix, ``+2``, ``label@head``).
 
     With ``sql`` the SQL is written instead of run; ``start:end`` picks the range.
+    ``online`` (``--online`` / ``--no-online``) wins over the config and env.py; ``plan``
+    writes the ``--online`` statements with their locks instead of running them.
     """
-    _migrate(config, revision, sql, tag, upward=True)
+    if plan:
+        online, sql = True if online is None else online, True
+    extra = {} if online is None else {"online_override": online}
+    _migrate(config, revision, sql, tag, upward=True, **extra)
 
 
 def downgrade(config: Config, revision: str, sql: bool = False, tag: str | None = None) -> None:
