@@ -34,6 +34,7 @@ from mig.ddl.online import (
     plain_lock,
 )
 from mig.ops import Operations
+from mig.runtime.errors import MigRuntimeError
 
 if TYPE_CHECKING:
     from mig.runtime.migration import MigrationContext
@@ -44,8 +45,10 @@ NOT_DDL = (ops.BackfillOp, ops.BulkInsertOp, ops.ModifyTableOps, ops.UpgradeOps,
 """Directives that are not one DDL statement: their members (or batches) go their own way."""
 
 
-class LockTimeoutExhausted(RuntimeError):
+class LockTimeoutExhausted(MigRuntimeError, RuntimeError):
     """A statement hit the lock timeout on every try: the table is busier than allowed."""
+
+    exit_code = 1
 
 
 @dataclass(frozen=True)
@@ -288,8 +291,10 @@ def _server_message(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(orig).__name__
 
 
-class OnlineRefusedByServer(RuntimeError):
+class OnlineRefusedByServer(MigRuntimeError, RuntimeError):
     """The server would copy the table for this change; ``--online`` refuses."""
+
+    exit_code = 1
 
 
 class LockLightOperations(Operations):
