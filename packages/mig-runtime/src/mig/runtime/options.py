@@ -95,6 +95,9 @@ class RunOptions:
     notify: Callable[[str], None] | None = None
     """Told when the run waits for another process's lock (besides the log)."""
     ddl_pipeline: bool = True
+    reporter: Any = None
+    """A :class:`~mig.runtime.reporting.StepReporter` for the run's step events (default: the
+    log)."""
 
     @classmethod
     def names(cls) -> frozenset[str]:
