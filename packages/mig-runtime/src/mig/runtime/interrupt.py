@@ -45,21 +45,21 @@ class GracefulInterrupt:
         self._protected = 0
         self._abort_pending = False
         self._previous: Any = None
-        self._installed = False
+        self.installed = False
 
     def __enter__(self) -> GracefulInterrupt:
         global _active
         if _active is None and threading.current_thread() is threading.main_thread():
             self._previous = signal.signal(signal.SIGINT, self._handle)
-            self._installed = True
+            self.installed = True
             _active = self
         return self
 
     def __exit__(self, *exc: object) -> None:
         global _active
-        if self._installed:
+        if self.installed:
             signal.signal(signal.SIGINT, self._previous)
-            self._installed = False
+            self.installed = False
             _active = None
 
     def _handle(self, signum: int, frame: FrameType | None) -> None:
