@@ -222,6 +222,7 @@ class RunTracker:
         self.planned = 0
         self.confirmed = 0
         self.stopped = False
+        self.started = 0
         self.current: StepReport | None = None
         self.waiting: list[StepReport] = []
         self._watch = StatementWatch(connection)
@@ -239,6 +240,7 @@ class RunTracker:
     def start(self, step: Any, index: int) -> StepReport:
         report = StepReport.for_step(step, index, self.planned)
         self.current = report
+        self.started += 1
         self.reporter.step_started(report)
         return report
 
@@ -297,7 +299,8 @@ class RunTracker:
             (r for r in pending if (r.revision, r.direction) == failing),
             pending[-1] if pending else None,
         )
-        state = self.state(culprit) if self.online else ""
+        # before any step (planning, the version table) the database is as it was: no state
+        state = self.state(culprit) if self.online and self.started else ""
         if state:
             add_state(error, state)
         at = culprit.index if culprit is not None else 0
