@@ -130,6 +130,8 @@ class TextProgress(QuietProgress):
 
     def run_finished(self, summary: RunSummary) -> None:
         super().run_finished(summary)
+        if not summary.planned and not summary.stopped:
+            return  # nothing to do: nothing to sum up (JSON still gets its summary object)
         if summary.stopped:
             text = f"stopped (Ctrl-C) after {summary.steps} of {summary.planned} steps"
         else:
