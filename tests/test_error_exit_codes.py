@@ -15,7 +15,7 @@ import pkgutil
 
 import pytest
 
-from mig.cli.errors import EXIT_FAILED, EXIT_USAGE, classify
+from mig.cli.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, classify
 
 PACKAGES = ("mig.ops", "mig.ddl", "mig.scripts", "mig.runtime", "mig.autogen", "mig.cli")
 
@@ -25,6 +25,9 @@ INTERNAL = {
     "mig.cli.adopt.names.Unmapped",  # a name the converter leaves for its caller to report
     "mig.cli.verify.checks.CheckSkipped",  # a check that does not apply to this run
 }
+
+#: the one error that is not a mistake or a failure: the user stopped the run (Ctrl-C)
+INTERRUPTS = {"mig.cli.progress.Interrupted"}
 
 
 def _modules(package: str) -> list[str]:
@@ -63,7 +66,10 @@ def test_the_walk_finds_each_package_errors() -> None:
 @pytest.mark.parametrize("cls", ERRORS, ids=lambda c: f"{c.__module__}.{c.__qualname__}")
 def test_every_error_class_maps_to_1_or_2(cls: type[BaseException]) -> None:
     code = getattr(cls, "exit_code", None)
-    assert code in (EXIT_FAILED, EXIT_USAGE), f"{cls.__qualname__}.exit_code = {code!r}"
+    if f"{cls.__module__}.{cls.__qualname__}" in INTERRUPTS:
+        assert code == EXIT_INTERRUPTED
+    else:
+        assert code in (EXIT_FAILED, EXIT_USAGE), f"{cls.__qualname__}.exit_code = {code!r}"
     assert classify(cls.__new__(cls)) == code
 
 

@@ -63,11 +63,12 @@ def test_autogenerate_check_and_lint(project: Project) -> None:
 
     (project.root / "models.py").write_text(MODEL_V2)
     result = project.mig("check", code=1)
-    assert "add_table: posts" in result.out
+    # issue 15: worded as mig-diff words it (one vocabulary)
+    assert "  + create table posts: 3 columns: id, author_id, title" in result.out
     assert "the model and the database differ" in result.err
     report = json.loads(project.mig("check", "--format", "json", code=1).out)
-    assert report["ok"] is False
-    assert {"kind": "add_table", "detail": "posts"} in report["differences"]
+    assert report["equal"] is False
+    assert [(d["op"], d["object"]) for d in report["differences"]] == [("create_table", "posts")]
 
     project.mig("revision", "--autogenerate", "-m", "posts", "--rev-id", "b00002")
     second = (project.root / "migrations" / "versions" / "b00002_posts.py").read_text()

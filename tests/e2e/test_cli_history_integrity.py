@@ -76,7 +76,9 @@ def test_history_applied_lists_upgrades_and_downgrades_newest_first(project) -> 
     assert [d["checksum"] for d in data] == [_sha(paths[d["revision"]]) for d in data]
     assert {d["applied_by"] for d in data} == {user}
     assert all(isinstance(d["duration_ms"], int) and d["duration_ms"] >= 0 for d in data)
-    assert [d["applied_at"][:19] for d in data] == [m[1] for m in parsed]
+    # ISO-8601 with the zone (issue 15): the table's UTC time, same second as the text
+    assert all(d["applied_at"].endswith("+00:00") for d in data)
+    assert [d["applied_at"][:19].replace("T", " ") for d in data] == [m[1] for m in parsed]
     assert data[0]["id"] > data[-1]["id"]
 
 

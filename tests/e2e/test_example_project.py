@@ -4,6 +4,7 @@ script prints them."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -59,7 +60,9 @@ def test_quick_start_upgrades_the_example_with_the_mig_command(tmp_path: Path) -
         ).stdout
 
     out = run("upgrade", "head")
-    assert out.splitlines()[-1].startswith("[3/3] upgrade 3c4d5e6f7a8b add published flag")
+    # issue 15: the run ends with a summary line after the last step's
+    assert out.splitlines()[-2].startswith("[3/3] upgrade 3c4d5e6f7a8b add published flag")
+    assert re.match(r"^3 steps in \d+\.\d\d s$", out.splitlines()[-1])
     assert run("history", "--indicate-current").splitlines()[0] == (
         "2b3c4d5e6f7a -> 3c4d5e6f7a8b (head) (current), add published flag to posts"
     )

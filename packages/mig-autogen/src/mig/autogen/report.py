@@ -33,6 +33,7 @@ from sqlalchemy.engine import Connection, make_url
 
 from mig import ops
 from mig.autogen.describe import Difference, differences
+from mig.autogen.records import difference_record
 from mig.ddl import DDLError, OfflineBatchError, to_sql
 from mig.ddl.registry import dialect_key
 
@@ -239,10 +240,14 @@ class DiffReport:
     differences: list[Difference] = field(default_factory=list)
     statements: list[str] = field(default_factory=list)
     """The reconciling SQL, one statement each; ``-- `` lines say what could not be written."""
+    skipped: list[str] = field(default_factory=list)
+    """Differences found but left without a directive (``AutogenContext.skip``)."""
+    sql_dialect: Any = field(default=None, repr=False, compare=False)
+    """The database's SQLAlchemy dialect: types in ``old``/``new`` are spelled in it."""
 
     @property
     def equal(self) -> bool:
-        return not self.differences
+        return not self.differences and not self.skipped
 
     def render(self, format: str = "text") -> str:
         renderers = {
@@ -263,32 +268,18 @@ class DiffReport:
             return f"No differences between {self._between()}.\n"
         count = len(self.differences)
         lines = [f"{count} difference{'s' if count != 1 else ''} between {self._between()}:"]
-        lines += [f"  {d.sign} {d.summary}" for d in self.differences]
+        lines += difference_lines(self.differences, self.skipped)
         return "\n".join(lines) + "\n"
 
     def as_dict(self) -> dict[str, Any]:
-        items = []
-        for d in self.differences:
-            item: dict[str, Any] = {
-                "op": d.directive.op_name,
-                "action": d.action,
-                "object": d.object,
-                "schema": d.schema,
-                "table": d.table,
-                "detail": d.detail,
-                "summary": d.summary,
-            }
-            try:
-                item["directive"] = d.directive.to_dict()
-            except ops.MigOpsError:
-                pass  # a directive holding something without a JSON form: described only
-            items.append(item)
+        """The JSON report; each difference is :func:`~mig.autogen.records.difference_record`."""
         return {
             "equal": self.equal,
             "target": self.target,
             "database": self.database,
             "dialect": self.dialect,
-            "differences": items,
+            "differences": [difference_record(d, self.sql_dialect) for d in self.differences],
+            "skipped": list(self.skipped),
         }
 
     def to_json(self) -> str:
@@ -328,6 +319,34 @@ class DiffReport:
             text = "\n".join(line.rstrip() for line in statement.strip().splitlines())
             out += [text if text.startswith("-- ") else f"{text};", ""]
         return "\n".join(out)
+
+
+def difference_lines(found: Sequence[Difference], skipped: Sequence[str] = ()) -> list[str]:
+    """One line per difference, as ``mig-diff`` and ``mig check`` print them."""
+    return [f"  {d.sign} {d.summary}" for d in found] + [f"  ? skipped: {m}" for m in skipped]
+
+
+@dataclass
+class Comparison:
+    """A model compared with a migration context's database: the directives, in words."""
+
+    upgrade_ops: ops.UpgradeOps
+    differences: list[Difference]
+    skipped: list[str]
+
+
+def compare(context: Any, metadata: Any, opts: dict[str, Any] | None = None) -> Comparison:
+    """Compare ``metadata`` with ``context``'s database (``mig-diff`` and ``mig check``)."""
+    from mig.autogen.api import compare_to_ops
+    from mig.autogen.context import AutogenContext
+
+    autogen = metadata if isinstance(metadata, AutogenContext) else None
+    if autogen is None:
+        autogen = AutogenContext(context, metadata, opts=opts)
+    upgrade_ops = compare_to_ops(autogen)
+    dialect = getattr(context, "dialect", None)
+    found = [d for directive in upgrade_ops.ops for d in differences(directive, dialect)]
+    return Comparison(upgrade_ops, found, list(autogen.skipped))
 
 
 def _cell(text: str) -> str:
@@ -417,7 +436,6 @@ def diff(
     :class:`DiffError` (one line, passwords masked) for a target or database that cannot be
     used.
     """
-    from mig.autogen.api import compare_to_ops
     from mig.autogen.context import AutogenError
     from mig.runtime import MigrationContext
 
@@ -433,10 +451,9 @@ def diff(
     try:
         with engine.connect() as conn:
             context = MigrationContext.configure(connection=conn, opts={"migration_lock": False})
-            upgrade_ops = compare_to_ops(context, metadata, opts=options)
-            statements = _reconcile_sql(upgrade_ops, conn)
+            compared = compare(context, metadata, opts=options)
+            statements = _reconcile_sql(compared.upgrade_ops, conn)
             dialect = conn.dialect
-            found = [d for directive in upgrade_ops.ops for d in differences(directive, dialect)]
             dialect_name = dialect_key(dialect)
     except AutogenError as exc:
         raise DiffError(mask_secrets(str(exc), [database_url, target])) from None
@@ -446,4 +463,13 @@ def diff(
         ) from None
     finally:
         engine.dispose()
-    return DiffReport(label, database, dialect_name, upgrade_ops, found, statements)
+    return DiffReport(
+        label,
+        database,
+        dialect_name,
+        compared.upgrade_ops,
+        compared.differences,
+        statements,
+        compared.skipped,
+        dialect,
+    )

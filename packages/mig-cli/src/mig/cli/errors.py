@@ -16,6 +16,8 @@ import re
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+#: the run stopped on Ctrl-C (128 + SIGINT, as shells report it): mig.cli.progress.Interrupted
+EXIT_INTERRUPTED = 130
 
 
 class CommandError(Exception):
@@ -85,7 +87,7 @@ def classify(exc: BaseException) -> int | None:
     error class is classified where it is defined.
     """
     code = getattr(exc, "exit_code", None)
-    if code in (EXIT_FAILED, EXIT_USAGE):
+    if code in (EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED):
         return code
     for cls, library_code in _library_exit_codes():
         if isinstance(exc, cls):

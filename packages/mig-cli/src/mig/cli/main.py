@@ -32,8 +32,56 @@ FORMAT_OPTION = click.option(
 )
 
 
+def _late_quiet(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.find_root().obj.quiet = True
+
+
+def _late_x(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> None:
+    ctx.find_root().obj.x.extend(value)
+
+
+def _late_config(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.find_root().obj.config = value
+
+
+def _late_options() -> list[click.Option]:
+    """``-q``, ``-x`` and ``-c`` given after the subcommand (``mig upgrade head -q``)."""
+    return [
+        click.Option(
+            ["-q", "--quiet"],
+            is_flag=True,
+            expose_value=False,
+            callback=_late_quiet,
+            help="no progress display (as before the command)",
+        ),
+        click.Option(
+            ["-x"],
+            multiple=True,
+            metavar="KEY=VALUE",
+            expose_value=False,
+            callback=_late_x,
+            help="argument for env.py (as before the command)",
+        ),
+        click.Option(
+            ["-c", "--config"],
+            metavar="FILE",
+            expose_value=False,
+            callback=_late_config,
+            help="config file (as before the command)",
+        ),
+    ]
+
+
 class MigGroup(click.Group):
-    """Accepts Alembic's underscore spellings (``list_templates``) as well as dashes."""
+    """Accepts Alembic's underscore spellings (``list_templates``) as well as dashes; every
+    subcommand also takes the group's ``-q``, ``-x`` and ``-c`` after its name."""
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        taken = {o for p in cmd.params for o in p.opts}
+        cmd.params.extend(o for o in _late_options() if not taken & set(o.opts))
+        super().add_command(cmd, name)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         return super().get_command(ctx, cmd_name.replace("_", "-"))
@@ -197,9 +245,11 @@ def adopt(ctx: click.Context, directory: str, dry_run: bool) -> None:
 @click.option("--version-path", help="which version location to write to")
 @click.option("--rev-id", help="the revision id, instead of a random one")
 @click.option("--depends-on", multiple=True, help="revisions this one depends on")
+@FORMAT_OPTION
 @click.pass_context
 def revision(ctx: click.Context, **kw: Any) -> None:
     """Write a new revision file."""
+    fmt = kw.pop("fmt")
     config = _config(ctx, **kw)
     _command("revision")(
         config,
@@ -212,6 +262,7 @@ def revision(ctx: click.Context, **kw: Any) -> None:
         version_path=kw["version_path"],
         rev_id=kw["rev_id"],
         depends_on=list(kw["depends_on"]) or None,
+        format=fmt,
     )
 
 
@@ -220,6 +271,7 @@ def revision(ctx: click.Context, **kw: Any) -> None:
 @click.option("-m", "--message")
 @click.option("--branch-label", multiple=True)
 @click.option("--rev-id")
+@FORMAT_OPTION
 @click.pass_context
 def merge(
     ctx: click.Context,
@@ -227,6 +279,7 @@ def merge(
     message: str | None,
     branch_label: tuple[str, ...],
     rev_id: str | None,
+    fmt: str,
 ) -> None:
     """Write a revision that merges REVISIONS (e.g. heads) into one."""
     config = _config(ctx)
@@ -236,6 +289,7 @@ def merge(
         message=message,
         branch_label=list(branch_label) or None,
         rev_id=rev_id,
+        format=fmt,
     )
 
 
@@ -264,6 +318,7 @@ def edit(ctx: click.Context, rev: str) -> None:
     is_flag=True,
     help="with --online: print the rewritten statements and their locks, run nothing (as --sql)",
 )
+@FORMAT_OPTION
 @click.pass_context
 def upgrade(
     ctx: click.Context,
@@ -272,22 +327,24 @@ def upgrade(
     tag: str | None,
     online: bool | None,
     plan: bool,
+    fmt: str,
 ) -> None:
     """Upgrade to REVISION (head, heads, an id, +2, label@head; start:end with --sql)."""
     sql = sql or plan
-    _command("upgrade")(
-        _config(ctx, sql=sql, tag=tag), revision, sql=sql, tag=tag, online=online, plan=plan
-    )
+    config = _config(ctx, sql=sql, tag=tag)
+    _command("upgrade")(config, revision, sql=sql, tag=tag, online=online, plan=plan, format=fmt)
 
 
 @cli.command(cls=RevisionArgCommand)
 @click.argument("revision", shell_complete=complete_revision)
 @click.option("--sql", is_flag=True, help="write the SQL instead of running it")
 @click.option("--tag", help="a value env.py reads with context.get_tag_argument()")
+@FORMAT_OPTION
 @click.pass_context
-def downgrade(ctx: click.Context, revision: str, sql: bool, tag: str | None) -> None:
+def downgrade(ctx: click.Context, revision: str, sql: bool, tag: str | None, fmt: str) -> None:
     """Downgrade to REVISION (base, an id, -1, label@-1; start:end with --sql)."""
-    _command("downgrade")(_config(ctx, sql=sql, tag=tag), revision, sql=sql, tag=tag)
+    config = _config(ctx, sql=sql, tag=tag)
+    _command("downgrade")(config, revision, sql=sql, tag=tag, format=fmt)
 
 
 @cli.command(cls=RevisionArgCommand)
@@ -295,13 +352,19 @@ def downgrade(ctx: click.Context, revision: str, sql: bool, tag: str | None) -> 
 @click.option("--sql", is_flag=True, help="write the SQL instead of running it")
 @click.option("--tag")
 @click.option("--purge", is_flag=True, help="empty the version table first")
+@FORMAT_OPTION
 @click.pass_context
 def stamp(
-    ctx: click.Context, revisions: tuple[str, ...], sql: bool, tag: str | None, purge: bool
+    ctx: click.Context,
+    revisions: tuple[str, ...],
+    sql: bool,
+    tag: str | None,
+    purge: bool,
+    fmt: str,
 ) -> None:
     """Set the version table to REVISIONS without running migrations."""
     config = _config(ctx, sql=sql, tag=tag)
-    _command("stamp")(config, list(revisions), sql=sql, tag=tag, purge=purge)
+    _command("stamp")(config, list(revisions), sql=sql, tag=tag, purge=purge, format=fmt)
 
 
 @cli.command("ensure-version")

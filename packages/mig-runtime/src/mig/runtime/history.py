@@ -105,6 +105,13 @@ def file_checksum(path: Any) -> str | None:
         return None
 
 
+def _iso_utc(when: dt.datetime | None) -> str | None:
+    """ISO-8601 with the zone: the table stores UTC without one (``utc_now_expression``)."""
+    if when is None:
+        return None
+    return (when if when.tzinfo else when.replace(tzinfo=dt.UTC)).isoformat()
+
+
 @dataclass(frozen=True)
 class HistoryEntry:
     """One row of the history table, as read back."""
@@ -124,7 +131,7 @@ class HistoryEntry:
             "revision": self.revision,
             "direction": self.direction,
             "checksum": self.checksum,
-            "applied_at": self.applied_at.isoformat(sep=" ") if self.applied_at else None,
+            "applied_at": _iso_utc(self.applied_at),
             "duration_ms": self.duration_ms,
             "applied_by": self.applied_by,
             "mig_version": self.mig_version,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import ExitStack, contextmanager, nullcontext
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection, Dialect
 from mig.ddl import get_impl
 from mig.ops import Operations
 from mig.runtime import backfill as _backfill  # noqa: F401  (registers op.backfill's executor)
+from mig.runtime import interrupt
 from mig.runtime.errors import ConfigurationError, StepFailed
 from mig.runtime.execution import Execution
 from mig.runtime.history import HistoryTable, step_checksum
@@ -31,6 +32,7 @@ from mig.runtime.options import ContextOptions
 from mig.runtime.pipeline import StatementPipeline, step_failed
 from mig.runtime.protocol import Step
 from mig.runtime.recorder import VersionRecorder
+from mig.runtime.reporting import LogReporter, RunTracker, StepReport
 from mig.runtime.steps import MigrationInfo, literal_stamp, plan_stamp, rows_for
 from mig.runtime.version_table import VersionTable
 
@@ -108,6 +110,7 @@ class MigrationContext:
         self._step_end: list[Callable[[], None]] = []  # run before its version row
         self._backfills_in_step = 0
         self._pipeline: StatementPipeline | None = None  # only while a run sends DDL
+        self._tracker: RunTracker | None = None  # only while a run runs steps
         self._versions = VersionRecorder(
             self._execution.write_version,
             self._execution.write_history if self.history_table else None,
@@ -363,20 +366,38 @@ class MigrationContext:
             self._execution.ensure_tables()
             heads = self.get_current_heads()
             self._pipeline = pipeline = self._statement_pipeline()
+            self._tracker = tracker = self._run_tracker(heads, pipelined=pipeline is not None)
             try:
-                for step in plan_fn(heads, self):
+                for index, step in enumerate(tracker.plan(plan_fn(heads, self)), 1):
+                    if interrupt.stop_requested():  # a first Ctrl-C: stop at this boundary
+                        tracker.stopped = True
+                        break
                     if pipeline is not None:
                         pipeline.at_step(step.revision, step.direction)
-                    self._run_step(step, kw)
+                    self._run_step(step, kw, tracker.start(step, index))
                 self._drain_pipeline()
-            except BaseException:
+            except BaseException as exc:
                 self._versions.discard()  # rolled back with the run's transaction
+                tracker.failed(exc)
                 raise
             finally:
-                self._pipeline = None
+                self._pipeline = self._tracker = None
+                tracker.close()
                 if pipeline is not None:
                     pipeline.close()
             self._versions.flush()
+            tracker.finished()
+
+    def _run_tracker(self, heads: tuple[str, ...], pipelined: bool) -> RunTracker:
+        """Step events for this run's reporter (``reporting.py``): the log by default."""
+        return RunTracker(
+            self.options.run.reporter or LogReporter(),
+            self.connection,
+            heads=heads,
+            pipelined=pipelined,
+            one_transaction=not self.per_step,
+            transactional_ddl=bool(self.impl.transactional_ddl),
+        )
 
     def _read_plan(self, plan_fn: PlanFn) -> None:
         """A command that only reads (``mig current``): no lock, nothing created, no steps.
@@ -411,45 +432,58 @@ class MigrationContext:
             pipeline.sync()
         except Exception as exc:
             raise step_failed(exc, pipeline.revision, pipeline.direction) from exc
+        if self._tracker is not None:
+            self._tracker.synced()  # what was queued is done: its steps are confirmed
 
-    def _run_step(self, step: Step, kw: Mapping[str, Any]) -> None:
-        """One step and its version rows, in the step's transaction (or the run's)."""
+    def _run_step(self, step: Step, kw: Mapping[str, Any], report: StepReport) -> None:
+        """One step and its version rows, in the step's transaction (or the run's).
+
+        From the step's last statement until its version row is committed, a second Ctrl-C
+        waits (``interrupt.py``): without transactional DDL the step could not be undone.
+        """
         is_stamp = getattr(step, "is_stamp", False)
-        if log.isEnabledFor(logging.INFO):
-            verb = "upgrade" if step.direction == "up" else "downgrade"
-            log.info("Running %s %s", "stamp" if is_stamp else verb, step)
-        with self.begin_transaction(_per_migration=True):
-            self._execution.step_started(step)
-            started = time.perf_counter()
-            if not is_stamp:
-                self._step, self._step_end, self._backfills_in_step = step, [], 0
-                with self._operations.activate():
-                    try:
-                        step.callable()(**kw)
-                        for at_end in self._step_end:
-                            at_end()
-                    except StepFailed:
-                        raise
-                    except Exception as exc:
-                        if self._pipeline is not None:
-                            exc = self._pipeline.blame(exc)
-                        raise step_failed(exc, step.revision, step.direction) from exc
-                    finally:
-                        self._step, self._step_end = None, []
-            else:
-                self._versions.flush()
-                if getattr(step, "purge", False):
-                    self.impl.execute(self._version_table.table.delete())
-            self._versions.record(
-                step.heads_before,
-                step.heads_after,
-                defer=not is_stamp and self._defer_versions,
-                history=self._history_row(step, is_stamp, time.perf_counter() - started),
-            )
-        if self._autocommit_used:
-            self._autocommit_used = False
-            if not self.per_step:
-                self._commit_run_so_far()
+        tracker = self._tracker
+        assert tracker is not None
+        started = time.perf_counter()
+        with ExitStack() as window:
+            with self.begin_transaction(_per_migration=True):
+                self._execution.step_started(step)
+                if not is_stamp:
+                    tracker.watching(report)
+                    self._step, self._step_end, self._backfills_in_step = step, [], 0
+                    with self._operations.activate():
+                        try:
+                            step.callable()(**kw)
+                            for at_end in self._step_end:
+                                at_end()
+                        except StepFailed:
+                            raise
+                        except Exception as exc:
+                            if self._pipeline is not None:
+                                exc = self._pipeline.blame(exc)
+                            raise step_failed(exc, step.revision, step.direction) from exc
+                        finally:
+                            tracker.watching(None)
+                            self._step, self._step_end = None, []
+                else:
+                    self._versions.flush()
+                    if getattr(step, "purge", False):
+                        self.impl.execute(self._version_table.table.delete())
+                window.enter_context(interrupt.protected())
+                self._versions.record(
+                    step.heads_before,
+                    step.heads_after,
+                    defer=not is_stamp and self._defer_versions,
+                    history=self._history_row(step, is_stamp, time.perf_counter() - started),
+                )
+            if self._autocommit_used:
+                self._autocommit_used = False
+                if not self.per_step:
+                    self._commit_run_so_far()
+                    tracker.committed()
+        report.seconds = time.perf_counter() - started
+        if tracker.step_done(report, step.heads_after, committed=self.per_step):
+            self._drain_pipeline()
         if self._on_version_apply:
             self._drain_pipeline()  # callbacks are told the step is applied: make sure it is
             info = MigrationInfo.for_step(step, self.script)

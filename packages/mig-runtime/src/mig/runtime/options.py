@@ -149,6 +149,9 @@ class RunOptions:
     lock_retries: int = 5
     statement_timeout: float | None = None
     """Online: seconds a statement may run (None: the server's setting)."""
+    reporter: Any = None
+    """A :class:`~mig.runtime.reporting.StepReporter` for the run's step events (default: the
+    log)."""
 
     @classmethod
     def names(cls) -> frozenset[str]:

@@ -2,7 +2,8 @@
 
 It exits 1 when the database is not at the heads or when autogenerate would write a
 non-empty migration, printing what differs: CI runs it to catch a model change that has no
-migration yet.
+migration yet. The differences are worded, in text and in JSON, exactly as ``mig-diff``
+words them (``mig.autogen.report`` / ``mig.autogen.records``): one vocabulary.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from mig.cli.output import emit
 
 
 def describe_diff(diff: Any) -> str:
-    """One line per difference tuple of ``compare_metadata``."""
+    """One line per diff tuple of ``compare_metadata`` (``mig verify`` still words its model
+    differences this way; ``check`` itself uses :mod:`mig.autogen.records`)."""
     if isinstance(diff, list):  # several column modifications of one column
         return "; ".join(describe_diff(d) for d in diff)
     kind, *rest = diff
@@ -33,6 +35,7 @@ def describe_diff(diff: Any) -> str:
 
 
 def _json_diff(diff: Any) -> Any:
+    """A diff tuple as ``{"kind", "detail"}`` (``mig verify``'s JSON, see describe_diff)."""
     if isinstance(diff, list):
         return [_json_diff(d) for d in diff]
     return {"kind": diff[0], "detail": describe_diff(diff).partition(": ")[2]}
@@ -48,10 +51,13 @@ def check(config: Config, format: str = "text", integrity: bool = False) -> list
         from mig.cli.command.applied import integrity as check_integrity
 
         return check_integrity(config, format)
-    from mig.autogen import compare_metadata
+    from mig.autogen.records import difference_record
+    from mig.autogen.report import compare, difference_lines
 
     script = script_directory(config)
     found: list[Any] = []
+    records: list[dict[str, Any]] = []
+    skipped: list[str] = []
 
     def plan(heads: tuple[str, ...], ctx: Any) -> list[Any]:
         require_heads(script, heads, CheckFailed, "run `mig upgrade heads` first")
@@ -61,15 +67,23 @@ def check(config: Config, format: str = "text", integrity: bool = False) -> list
                 "env.py passes no target_metadata to context.configure(): point it at "
                 "your model's MetaData so check can compare"
             )
-        found.extend(compare_metadata(ctx, metadata))
+        compared = compare(ctx, metadata)
+        found.extend(compared.differences)
+        records.extend(difference_record(d, ctx.dialect) for d in compared.differences)
+        skipped.extend(compared.skipped)
         return []
 
     run_env(config, script, plan)
-    lines = [describe_diff(d) for d in found] or ["No new upgrade operations detected."]
-    emit(config, {"ok": not found, "differences": [_json_diff(d) for d in found]}, lines, format)
-    if found:
+    count = len(found) + len(skipped)
+    lines = ["No new upgrade operations detected."]
+    if count:
+        head = f"{count} difference{'s' if count != 1 else ''} between the model and the database:"
+        lines = [head, *difference_lines(found, skipped)]
+    data = {"equal": not count, "differences": records, "skipped": skipped}
+    emit(config, data, lines, format)
+    if count:
         raise CheckFailed(
-            f"the model and the database differ ({len(found)} difference"
-            f"{'s' if len(found) != 1 else ''}): run `mig revision --autogenerate`"
+            f"the model and the database differ ({count} difference"
+            f"{'s' if count != 1 else ''}): run `mig revision --autogenerate`"
         )
     return found

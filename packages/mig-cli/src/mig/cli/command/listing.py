@@ -129,7 +129,7 @@ def history(
     ordered = list(rmap.scripts_for(rmap.history_order(keep, tops)))
     marks = set(current or ()) if indicate_current else set()
     lines = [entry(s, verbose, HISTORY, marks) for s in ordered]
-    emit(config, [script_record(s, tuple(marks)) for s in ordered], lines, format)
+    emit(config, [script_record(s, current) for s in ordered], lines, format)
     return [s.revision for s in ordered]
 
 

@@ -16,11 +16,44 @@ from mig.cli.command._env import (
 from mig.cli.config import Config
 from mig.cli.errors import CheckFailed, CommandError, UsageError
 from mig.cli.layout import CURRENT, entry
-from mig.cli.output import emit, script_record, with_progress
+from mig.cli.output import FORMATS, emit, script_record
 
 
-def _progress_enabled(config: Config, sql: bool) -> bool:
-    return not sql and bool(getattr(config.cmd_opts, "progress", False))
+def _run_steps(config: Config, script: Any, plan: Any, *, sql: bool, fmt: str, **kw: Any) -> None:
+    """Run env.py with the command's reporter (``progress.py``) and Ctrl-C handling.
+
+    The first Ctrl-C lets the running step finish and be recorded, and the run ends at that
+    step boundary (committed); the command then exits 130 saying where the database is. A
+    second one aborts at once (``mig.runtime.interrupt``).
+    """
+    if fmt not in FORMATS:
+        raise UsageError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
+    if sql:
+        if fmt == "json":
+            raise UsageError("--format json cannot be combined with --sql: the SQL is the output")
+        run_env(config, script, plan, as_sql=True, **kw)
+        return
+    from mig.cli.progress import reporter_for
+    from mig.runtime.interrupt import GracefulInterrupt
+
+    reporter = reporter_for(config, fmt)
+    with GracefulInterrupt(_notice) as guard:
+        try:
+            run_env(config, script, plan, reporter=reporter, **kw)
+        except KeyboardInterrupt:
+            if not guard.installed:
+                raise
+            raise reporter.aborted_error() from None
+    if guard.requested:
+        raise reporter.stopped_error()
+
+
+def _notice(text: str) -> None:
+    """What the first Ctrl-C prints (stderr: stdout may be a program's JSON)."""
+    import sys
+
+    sys.stderr.write(f"\n{text}\n" if sys.stderr.isatty() else f"{text}\n")
+    sys.stderr.flush()
 
 
 def _offline_start(script: Any, start: str | None) -> tuple[str, ...] | None:
@@ -32,7 +65,13 @@ def _offline_start(script: Any, start: str | None) -> tuple[str, ...] | None:
 
 
 def _migrate(
-    config: Config, revision: str, sql: bool, tag: str | None, upward: bool, **extra: Any
+    config: Config,
+    revision: str,
+    sql: bool,
+    tag: str | None,
+    upward: bool,
+    fmt: str = "text",
+    **extra: Any,
 ) -> None:
     """upgrade/downgrade: plan from the database's heads (or START of START:END offline)."""
     script = script_directory(config)
@@ -41,17 +80,17 @@ def _migrate(
         raise UsageError(
             "downgrade --sql needs the revision to start from: give START:END, e.g. head:base"
         )
-    progress = _progress_enabled(config, sql)
     planner = script.plan_upgrade if upward else script.plan_downgrade
 
     def plan(heads: tuple[str, ...], ctx: Any) -> list[Any]:
-        return with_progress(planner(heads, destination), progress)
+        return list(planner(heads, destination))
 
-    run_env(
+    _run_steps(
         config,
         script,
         plan,
-        as_sql=sql,
+        sql=sql,
+        fmt=fmt,
         starting_rev=_offline_start(script, start),
         destination_rev=destination,
         tag=tag,
@@ -66,22 +105,30 @@ def upgrade(
     tag: str | None = None,
     online: bool | None = None,
     plan: bool = False,
+    format: str = "text",
 ) -> None:
     """Upgrade to ``revision`` (``head``, ``heads``, an id or prefix, ``+2``, ``label@head``).
 
     With ``sql`` the SQL is written instead of run; ``start:end`` picks the range.
     ``online`` (``--online`` / ``--no-online``) wins over the config and env.py; ``plan``
     writes the ``--online`` statements with their locks instead of running them.
+    ``format="json"`` prints JSON lines (one object per step, then a summary).
     """
     if plan:
         online, sql = True if online is None else online, True
     extra = {} if online is None else {"online_override": online}
-    _migrate(config, revision, sql, tag, upward=True, **extra)
+    _migrate(config, revision, sql, tag, upward=True, fmt=format, **extra)
 
 
-def downgrade(config: Config, revision: str, sql: bool = False, tag: str | None = None) -> None:
+def downgrade(
+    config: Config,
+    revision: str,
+    sql: bool = False,
+    tag: str | None = None,
+    format: str = "text",
+) -> None:
     """Downgrade to ``revision`` (``base``, an id, ``-1``, ``label@-1``, ``label@base``)."""
-    _migrate(config, revision, sql, tag, upward=False)
+    _migrate(config, revision, sql, tag, upward=False, fmt=format)
 
 
 def _check_known_rows(script: Any, current: Sequence[str], purge: bool) -> None:
@@ -103,6 +150,7 @@ def stamp(
     sql: bool = False,
     tag: str | None = None,
     purge: bool = False,
+    format: str = "text",
 ) -> None:
     """Set the version table to ``revision`` (one or several) without running migrations."""
     script = script_directory(config)
@@ -122,11 +170,12 @@ def stamp(
         _check_known_rows(script, heads, purge)
         return plan_stamp(script, heads, specs, purge=purge)
 
-    run_env(
+    _run_steps(
         config,
         script,
         plan,
-        as_sql=sql,
+        sql=sql,
+        fmt=format,
         starting_rev=_offline_start(script, start),
         destination_rev=",".join(specs),
         tag=tag,

@@ -12,6 +12,39 @@ from typing import Any
 from mig.cli.command._env import require_heads, run_env, script_directory
 from mig.cli.config import DEFAULT_INI, Config
 from mig.cli.errors import CommandError, UsageError
+from mig.cli.output import FORMATS, json_line
+
+
+class _Written:
+    """What ``revision`` and ``merge`` print per file: text, or JSON lines and a summary."""
+
+    def __init__(self, config: Config, fmt: str) -> None:
+        if fmt not in FORMATS:
+            raise UsageError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
+        self.config = config
+        self.json = fmt == "json"
+        self.count = 0
+
+    def file(self, written: Any) -> None:
+        self.count += 1
+        if not self.json:
+            self.config.print_stdout(f"Generating {written.path} ... done")
+            return
+        self.config.print_stdout(
+            json_line(
+                {
+                    "event": "written",
+                    "revision": written.revision,
+                    "path": written.path,
+                    "message": written.doc,
+                    "down_revisions": list(written.down_revisions),
+                }
+            )
+        )
+
+    def summary(self) -> None:
+        if self.json:
+            self.config.print_stdout(json_line({"event": "summary", "written": self.count}))
 
 
 def new_rev_id() -> str:
@@ -77,9 +110,13 @@ def revision(
     rev_id: str | None = None,
     depends_on: str | Sequence[str] | None = None,
     process_revision_directives: Any = None,
+    format: str = "text",
 ) -> list[Any]:
     """Write a new revision; with ``autogenerate`` its body comes from comparing the model
-    (env.py's target_metadata) with the database. Returns the new Script(s)."""
+    (env.py's target_metadata) with the database. Returns the new Script(s).
+
+    ``format="json"``: one JSON line per file written, then a summary line."""
+    out = _Written(config, format)
     script = script_directory(config)
     if autogenerate and sql:
         raise UsageError("--autogenerate compares with a live database: it cannot run with --sql")
@@ -102,7 +139,8 @@ def revision(
             version_path=version_path,
             depends_on=depends_on,
         )
-        config.print_stdout(f"Generating {written.path} ... done")
+        out.file(written)
+        out.summary()
         return [written]
     glue = _autogen_glue()
     directives: list[Any] = []
@@ -137,10 +175,11 @@ def revision(
             depends_on=ms.depends_on,
             **args,
         )
-        config.print_stdout(f"Generating {written.path} ... done")
-        if autogenerate:
+        out.file(written)
+        if autogenerate and not out.json:
             _warn_risky_ops(config, ms, written, ctx)
         written_scripts.append(written)
+    out.summary()
     return written_scripts
 
 
@@ -165,8 +204,10 @@ def merge(
     message: str | None = None,
     branch_label: str | Sequence[str] | None = None,
     rev_id: str | None = None,
+    format: str = "text",
 ) -> Any:
     """Write a revision that joins ``revisions`` (e.g. ``heads``) into one head."""
+    out = _Written(config, format)
     script = script_directory(config)
     specs = [revisions] if isinstance(revisions, str) else list(revisions)
     ids: list[str] = []
@@ -180,7 +221,8 @@ def merge(
     written = script.generate_revision(
         rev_id or new_rev_id(), message, head=tuple(ids), branch_labels=branch_label
     )
-    config.print_stdout(f"Generating {written.path} ... done")
+    out.file(written)
+    out.summary()
     return written
 
 
