@@ -179,18 +179,28 @@ def test_model_drift_fails_and_a_missing_model_is_noted(project: Project) -> Non
         assert result.out.splitlines()[-3:] == [
             "ok      f00006  tags",
             "model: 1 difference from the schema at the heads",
-            "  add_column: posts draft",
+            "  + add column posts.draft: BOOLEAN",
         ]
         assert _last_line(result.err) == (
             "mig: failed: the schema at the heads differs from the model (1 difference): "
             "run `mig revision --autogenerate`"
         )
     report = json.loads(project.mig("verify", "--format", "json", code=1).out)
-    assert report["model"] == {
-        "checked": True,
-        "note": None,
-        "differences": [{"kind": "add_column", "detail": "posts draft"}],
+    # the difference object of `mig check` and mig-diff (mig.autogen.records)
+    [difference] = report["model"].pop("differences")
+    assert report["model"] == {"checked": True, "note": None, "equal": False, "skipped": []}
+    assert {k: v for k, v in difference.items() if k != "directive"} == {
+        "op": "add_column",
+        "action": "add column",
+        "object": "posts.draft",
+        "schema": None,
+        "table": "posts",
+        "detail": "BOOLEAN",
+        "summary": "add column posts.draft: BOOLEAN",
+        "old": None,
+        "new": "BOOLEAN",
     }
+    assert difference["directive"]["op"] == "add_column"
     assert project.table_names() == set()
 
 

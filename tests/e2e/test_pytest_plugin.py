@@ -114,7 +114,7 @@ def test_sample_suite_passes_then_fails_on_a_second_head_and_on_model_drift(
         "mig.ini::test_model_definitions_match_ddl": "FAILED",
     }
     assert "the schema at the heads differs from the model (1 difference;" in result.out
-    assert "  add_column: posts draft" in result.out
+    assert "  + add column posts.draft: BOOLEAN" in result.out
 
 
 def test_broken_downgrade_and_lint_finding_fail_their_tests(tmp_path: Path) -> None:

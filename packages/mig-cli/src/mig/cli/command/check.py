@@ -16,31 +16,6 @@ from mig.cli.errors import CheckFailed, UsageError
 from mig.cli.output import emit
 
 
-def describe_diff(diff: Any) -> str:
-    """One line per diff tuple of ``compare_metadata`` (``mig verify`` still words its model
-    differences this way; ``check`` itself uses :mod:`mig.autogen.records`)."""
-    if isinstance(diff, list):  # several column modifications of one column
-        return "; ".join(describe_diff(d) for d in diff)
-    kind, *rest = diff
-    names = []
-    for item in rest:
-        name = getattr(item, "name", None)
-        if name is not None:
-            table = getattr(item, "table", None)
-            tname = getattr(table, "name", None)
-            names.append(f"{tname}.{name}" if tname and tname != name else str(name))
-        elif isinstance(item, str):
-            names.append(item)
-    return f"{kind}: {' '.join(names)}".rstrip()
-
-
-def _json_diff(diff: Any) -> Any:
-    """A diff tuple as ``{"kind", "detail"}`` (``mig verify``'s JSON, see describe_diff)."""
-    if isinstance(diff, list):
-        return [_json_diff(d) for d in diff]
-    return {"kind": diff[0], "detail": describe_diff(diff).partition(": ")[2]}
-
-
 def check(config: Config, format: str = "text", integrity: bool = False) -> list[Any]:
     """Exit 1 (CheckFailed) if the database is behind or the model differs from it.
 

@@ -18,17 +18,17 @@ from mig.cli.output import FORMATS, emit
 
 
 def _model_lines(report: Any) -> list[str]:
-    from mig.cli.command.check import describe_diff
+    from mig.autogen.report import difference_lines
 
     if report.model_note:
         return [f"model: not compared ({report.model_note})"]
     if not report.model_checked:
         return []
-    if not report.model_differences:
+    count = len(report.model_differences) + len(report.model_skipped)
+    if not count:
         return ["model: matches the schema at the heads"]
-    count = len(report.model_differences)
     lines = [f"model: {count} difference{'s' if count != 1 else ''} from the schema at the heads"]
-    return lines + [f"  {describe_diff(d)}" for d in report.model_differences]
+    return lines + difference_lines(report.model_differences, report.model_skipped)
 
 
 def _text(report: Any) -> list[str]:
@@ -45,8 +45,6 @@ def _text(report: Any) -> list[str]:
 
 
 def _json(report: Any) -> dict[str, Any]:
-    from mig.cli.command.check import _json_diff
-
     return {
         "ok": report.ok,
         "database": report.database,
@@ -56,7 +54,11 @@ def _json(report: Any) -> dict[str, Any]:
         "model": {
             "checked": report.model_checked,
             "note": report.model_note,
-            "differences": [_json_diff(d) for d in report.model_differences],
+            "equal": (
+                report.model_checked and not report.model_differences and not report.model_skipped
+            ),
+            "differences": report.model_records,
+            "skipped": report.model_skipped,
         },
     }
 

@@ -64,14 +64,14 @@ def upgrade(config: Config, url: str | None = None) -> None:
 
 def model_matches(config: Config, url: str | None = None) -> None:
     """After upgrading to the heads, autogenerate finds nothing to do (``mig check``)."""
-    from mig.cli.command.check import describe_diff
+    from mig.autogen.report import difference_lines
 
     report = _run(config, url, roundtrip=False, compare_model=True)
     if report.model_note:
         raise CheckSkipped(report.model_note)
-    if report.model_differences:
-        count = len(report.model_differences)
-        lines = [f"  {describe_diff(d)}" for d in report.model_differences]
+    if report.model_differences or report.model_skipped:
+        count = len(report.model_differences) + len(report.model_skipped)
+        lines = difference_lines(report.model_differences, report.model_skipped)
         raise CheckFailed(
             f"the schema at the heads differs from the model ({count} difference"
             f"{'s' if count != 1 else ''}; run `mig revision --autogenerate`):\n" + "\n".join(lines)

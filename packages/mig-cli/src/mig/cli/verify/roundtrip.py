@@ -98,10 +98,14 @@ class VerifyReport:
     model_checked: bool = False
     model_note: str | None = None
     model_differences: list[Any] = field(default_factory=list)
+    """``mig.autogen.report.Difference`` objects, as ``mig check`` and ``mig-diff`` show them."""
+    model_records: list[dict[str, Any]] = field(default_factory=list)
+    """The same, as the difference objects of the JSON output (mig.autogen.records)."""
+    model_skipped: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return self.failure is None and not self.model_differences
+        return self.failure is None and not self.model_differences and not self.model_skipped
 
 
 class _Mismatch(Exception):
@@ -279,14 +283,18 @@ class _Run:
         if metadata is None:
             self.report.model_note = "env.py passes no target_metadata to context.configure()"
             return
-        from mig.autogen import compare_metadata
+        from mig.autogen.records import difference_record
+        from mig.autogen.report import compare
 
         try:
-            differences = list(compare_metadata(self.ctx, metadata))
+            compared = compare(self.ctx, metadata)
         except Exception as exc:
             raise _NotAStepError(exc) from exc
+        dialect = getattr(self.ctx, "dialect", None)
         self.report.model_checked = True
-        self.report.model_differences = differences
+        self.report.model_differences = compared.differences
+        self.report.model_records = [difference_record(d, dialect) for d in compared.differences]
+        self.report.model_skipped = compared.skipped
 
     # -- failures ---------------------------------------------------------------------------
 
