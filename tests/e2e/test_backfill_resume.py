@@ -78,9 +78,13 @@ def test_killed_backfill_resumes_and_updates_each_row_once(project, tmp_path) ->
     assert counts[1] % BATCH == 0  # whole batches only: the one being written was rolled back
     assert project.version_rows() == {"a1"}
     progress = query(
-        url, "SELECT revision, direction, op_index, rows_done FROM mig_version_backfill"
+        url,
+        "SELECT revision, direction, op_index, rows_done FROM mig_version_backfill"
+        " ORDER BY op_index",
     )
-    assert progress == [("b1", "up", 0, counts[1])]
+    # the step's checkpoint (op_index -1: no directive before the backfill) and the
+    # backfill's own progress (op_index 0: the step's first directive)
+    assert progress == [("b1", "up", -1, 0), ("b1", "up", 0, counts[1])]
 
     project.mig("upgrade", "head", console_script=True)
 
@@ -92,3 +96,53 @@ def test_killed_backfill_resumes_and_updates_each_row_once(project, tmp_path) ->
 
     project.mig("upgrade", "head", console_script=True)  # nothing left: nothing applied again
     assert query(url, "SELECT cnt, COUNT(*) FROM items GROUP BY cnt") == [(1, ROWS)]
+
+
+BEFORE = """op.add_column("items", sa.Column("extra", sa.Integer))
+    op.create_table("audit", sa.Column("id", sa.Integer, primary_key=True))
+    op.execute("INSERT INTO audit (id) VALUES (1)")
+    """
+
+
+def _start_and_kill(project, marker) -> None:
+    proc = subprocess.Popen(
+        [MIG, "upgrade", "head"],
+        cwd=project.root,
+        env={**os.environ, "BACKFILL_MARKER": str(marker), "NO_COLOR": "1"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while int(marker.read_text() or "0") < 5:
+            assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
+            assert time.monotonic() < deadline, "the backfill never got going"
+            time.sleep(0.02)
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+
+
+def test_ops_before_a_killed_backfill_are_not_run_again(project, tmp_path) -> None:
+    """The ops of the step before the backfill were committed when it began: the rerun
+    skips them (the step's checkpoint) instead of adding the column and the row twice."""
+    project.init()
+    project.revision("a1", "items", CREATE, "pass")
+    project.revision("b1", "backfill", BEFORE + BACKFILL, "pass", "--head", "a1")
+    marker = tmp_path / "marker"
+    marker.write_text("0")
+    _start_and_kill(project, marker)
+    url = project.url
+    assert project.version_rows() == {"a1"}
+    assert query(url, "SELECT COUNT(*) FROM audit") == [(1,)]  # committed before the kill
+    checkpoint = query(url, "SELECT rows_done FROM mig_version_backfill WHERE op_index = -1")
+    assert checkpoint == [(3,)]  # three directives before the backfill are done
+
+    result = project.mig("upgrade", "head", console_script=True)
+    assert "already exists" not in result.err
+    assert query(url, "SELECT COUNT(*) FROM audit") == [(1,)]
+    assert query(url, "SELECT cnt, COUNT(*) FROM items GROUP BY cnt") == [(1, ROWS)]
+    assert project.version_rows() == {"b1"}
+    assert query(url, "SELECT COUNT(*) FROM mig_version_backfill") == [(0,)]
+    assert "extra" in {c["name"] for c in sa.inspect(sa.create_engine(url)).get_columns("items")}

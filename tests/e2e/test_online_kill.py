@@ -149,3 +149,28 @@ def test_plan_runs_nothing_and_config_and_flags(project) -> None:
     assert "SET lock_timeout = '1000ms';" in plan  # the config turned --online on
     plan = project.mig("upgrade", "a1:head", "--sql", "--no-online").out
     assert "CONCURRENTLY" not in plan and "lock_timeout" not in plan
+
+
+def test_ops_before_a_killed_segment_are_not_run_again(project) -> None:
+    """The plain ops of the revision before the CONCURRENTLY build were committed when its
+    autocommit segment began: the rerun skips them (the step's checkpoint), so the column
+    and the row are not added twice, and the build completes."""
+    pg_only(project)
+    project.init()
+    project.revision("a1", "items", SLOW, "pass")
+    before = (
+        'op.add_column("items", sa.Column("extra", sa.Integer))\n'
+        '    op.create_table("audit", sa.Column("id", sa.Integer, primary_key=True))\n'
+        '    op.execute("INSERT INTO audit (id) VALUES (1)")\n    '
+    )
+    project.revision("b1", "index", before + INDEX, "pass", "--head", "a1")
+    kill_during(project, "CREATE INDEX CONCURRENTLY")
+    assert project.version_rows() == {"a1"}
+    assert query(project.url, "SELECT COUNT(*) FROM audit") == [(1,)]  # committed already
+
+    result = project.mig("upgrade", "head", "--online", console_script=True)
+    assert "already exists" not in result.err
+    assert query(project.url, "SELECT COUNT(*) FROM audit") == [(1,)]
+    assert indexes(project.url) == [("ix_items_slow", True)]
+    assert project.version_rows() == {"b1"}
+    assert query(project.url, "SELECT COUNT(*) FROM mig_version_backfill") == [(0,)]

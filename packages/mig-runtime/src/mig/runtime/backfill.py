@@ -130,9 +130,7 @@ def _run_online(ctx: MigrationContext, op: BackfillOp) -> None:
     progress_table = ProgressTable.for_version_table(ctx.version_table, ctx.version_table_schema)
     revision = step.revision if step is not None else None
     direction = step.direction if step is not None else None
-    if revision is not None and direction is not None and index == 0:
-        # once per step: forgets every backfill of the step, with its version row
-        ctx.at_step_end(lambda: progress_table.finish_step(connection, revision, direction))
+    ctx.forget_step_progress()  # the step's progress rows go with its version row
     with ctx.committing_block() as commit:
         last: tuple[Any, ...] | None = None
         rows = 0

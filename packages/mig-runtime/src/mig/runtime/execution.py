@@ -27,6 +27,9 @@ class Execution(ABC):
     """How one MigrationContext's statements, transactions and bookkeeping reach their end."""
 
     as_sql: bool = False
+    keeps_checkpoints: bool = True
+    """Can a step record what it committed part way (``step_checkpoint.py``)? Not offline:
+    the written SQL has no database to keep them in."""
 
     def __init__(self, ctx: MigrationContext) -> None:
         self.ctx = ctx

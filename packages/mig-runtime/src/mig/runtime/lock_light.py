@@ -35,6 +35,7 @@ from mig.ddl.online import (
 )
 from mig.ops import Operations
 from mig.runtime.errors import MigRuntimeError
+from mig.runtime.step_checkpoint import StepOperations
 
 if TYPE_CHECKING:
     from mig.runtime.migration import MigrationContext
@@ -297,10 +298,10 @@ class OnlineRefusedByServer(MigRuntimeError, RuntimeError):
     exit_code = 1
 
 
-class LockLightOperations(Operations):
+class LockLightOperations(StepOperations):
     """The op facade of an ``--online`` run: each directive goes through the runner."""
 
-    def invoke(self, operation: ops.MigrateOperation) -> Any:
+    def invoke_directive(self, operation: ops.MigrateOperation) -> Any:
         runner: LockLightRunner | None = getattr(self.migration_context, "lock_light_runner", None)
         if runner is None:
             return super().invoke(operation)

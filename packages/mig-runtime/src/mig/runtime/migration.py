@@ -18,9 +18,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Dialect
 
 from mig.ddl import get_impl
-from mig.ops import Operations
 from mig.runtime import backfill as _backfill  # noqa: F401  (registers op.backfill's executor)
 from mig.runtime import interrupt
+from mig.runtime.backfill_progress import ProgressTable
 from mig.runtime.errors import ConfigurationError, StepFailed
 from mig.runtime.execution import Execution
 from mig.runtime.history import HistoryTable, step_checksum
@@ -33,6 +33,7 @@ from mig.runtime.pipeline import StatementPipeline, step_failed
 from mig.runtime.protocol import Step
 from mig.runtime.recorder import VersionRecorder
 from mig.runtime.reporting import LogReporter, RunTracker, StepReport
+from mig.runtime.step_checkpoint import StepCheckpoints, StepOperations
 from mig.runtime.steps import MigrationInfo, literal_stamp, plan_stamp, rows_for
 from mig.runtime.version_table import VersionTable
 
@@ -121,7 +122,14 @@ class MigrationContext:
             self.lock_light_runner = LockLightRunner(
                 self, Timeouts(run.lock_timeout, run.lock_retries, run.statement_timeout)
             )
-        facade = Operations if self.lock_light_runner is None else LockLightOperations
+        self.step_checkpoints: StepCheckpoints | None = None
+        """What each step committed part way (``step_checkpoint.py``); online runs only."""
+        if self._execution.keeps_checkpoints:
+            self.step_checkpoints = StepCheckpoints(
+                ProgressTable.for_version_table(run.version_table, run.version_table_schema)
+            )
+        self._forgetting_progress = False
+        facade = StepOperations if self.lock_light_runner is None else LockLightOperations
         self._operations = facade(self)  # the `op` of every step, built once per run
         self._on_version_apply = list(run.on_version_apply)
 
@@ -277,6 +285,7 @@ class MigrationContext:
         # statements between two pipeline syncs form one implicit transaction on PostgreSQL,
         # which CREATE INDEX CONCURRENTLY refuses: the block sends its statements one by one
         with self._pipeline.one_by_one() if self._pipeline is not None else nullcontext():
+            self._checkpoint()
             self._versions.flush()  # the steps before are committed now: so are their rows
             with self._execution.outside_transaction():
                 yield
@@ -296,6 +305,7 @@ class MigrationContext:
         """
         self._autocommit_used = True
         with self._pipeline.one_by_one() if self._pipeline is not None else nullcontext():
+            self._checkpoint()
             self._versions.flush()  # the steps before are committed now: so are their rows
             with self._execution.committing_block() as commit:
                 yield commit
@@ -340,9 +350,31 @@ class MigrationContext:
         self._step_end.append(fn)
 
     def next_backfill_index(self) -> int:
-        """0 for the step's first ``op.backfill``, 1 for its second, ..."""
+        """The key of the step's next ``op.backfill`` progress row: the position of its
+        directive in the step (so it stays the same when a rerun skips directives a
+        crashed run committed), else 0, 1, ... in order."""
         index, self._backfills_in_step = self._backfills_in_step, self._backfills_in_step + 1
+        checkpoints = self.step_checkpoints
+        if checkpoints is not None and checkpoints.current is not None:
+            return checkpoints.current
         return index
+
+    def forget_step_progress(self) -> None:
+        """Delete the running step's progress rows (backfills, checkpoint) when it ends,
+        in the transaction of its version row; arranged once per step."""
+        step = self._step
+        if step is None or self._forgetting_progress or not self._execution.keeps_checkpoints:
+            return
+        self._forgetting_progress = True
+        connection = self.connection
+        table = ProgressTable.for_version_table(self.version_table, self.version_table_schema)
+        self.at_step_end(lambda: table.finish_step(connection, step.revision, step.direction))
+
+    def _checkpoint(self) -> None:
+        """Before a mid-step commit: record what of the step the commit makes permanent."""
+        checkpoints = self.step_checkpoints
+        if checkpoints is not None and checkpoints.before_commit(self.connection):
+            self.forget_step_progress()
 
     def _commit_run_so_far(self) -> None:
         """Commit the run's transaction and begin the next (after an autocommit block)."""
@@ -364,6 +396,8 @@ class MigrationContext:
             return
         with self._execution.lock():
             self._execution.ensure_tables()
+            if self.step_checkpoints is not None:
+                self.step_checkpoints.load(self.connection)
             heads = self.get_current_heads()
             self._pipeline = pipeline = self._statement_pipeline()
             self._tracker = tracker = self._run_tracker(heads, pipelined=pipeline is not None)
@@ -451,6 +485,11 @@ class MigrationContext:
                 if not is_stamp:
                     tracker.watching(report)
                     self._step, self._step_end, self._backfills_in_step = step, [], 0
+                    self._forgetting_progress = False
+                    if self.step_checkpoints is not None and self.step_checkpoints.start_step(
+                        step.revision, step.direction
+                    ):
+                        self.forget_step_progress()  # a resumed step: its checkpoint goes
                     with self._operations.activate():
                         try:
                             step.callable()(**kw)
@@ -465,6 +504,8 @@ class MigrationContext:
                         finally:
                             tracker.watching(None)
                             self._step, self._step_end = None, []
+                            if self.step_checkpoints is not None:
+                                self.step_checkpoints.end_step()
                 else:
                     self._versions.flush()
                     if getattr(step, "purge", False):

@@ -33,6 +33,7 @@ class OfflineExecution(Execution):
     """Statements go to the output buffer; the bookkeeping is written as statements too."""
 
     as_sql = True
+    keeps_checkpoints = False
 
     @classmethod
     def check_connection(cls, connection: Connection | None) -> None:
