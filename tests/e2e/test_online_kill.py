@@ -59,6 +59,7 @@ def kill_during(project, statement_prefix: str, *args: str) -> None:
     )
     running = (
         "SELECT pid FROM pg_stat_activity WHERE state = 'active' "
+        "AND datname = current_database() "  # never another database's sessions
         f"AND query LIKE '{statement_prefix}%'"
     )
     try:
