@@ -8,6 +8,9 @@ borrowing one the test suite uses.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import sqlalchemy as sa
 
 
@@ -38,3 +41,20 @@ def ensure_database(url: str) -> None:
                 conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
     finally:
         admin.dispose()
+
+
+def reset_schema(url: str) -> None:
+    """Drop and recreate PostgreSQL's ``public`` schema: a bench run starts from nothing."""
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
+        conn.exec_driver_sql("CREATE SCHEMA public")
+    engine.dispose()
+
+
+def psql_argv(url: str, path: Path) -> list[str]:
+    """``psql`` running the SQL file ``path`` on ``url``'s database, stopping at an error."""
+    u = sa.engine.make_url(url)
+    argv = ["psql", "-q", "-X", "-v", "ON_ERROR_STOP=1", "-h", u.host or "127.0.0.1"]
+    argv += ["-p", str(u.port or 5432), "-U", u.username or os.environ.get("USER", "postgres")]
+    return [*argv, "-d", u.database or "postgres", "-f", str(path)]

@@ -34,7 +34,7 @@ import time
 from pathlib import Path
 
 import sqlalchemy as sa
-from _database import ensure_database
+from _database import ensure_database, psql_argv, reset_schema
 
 DEFAULT_URL = "postgresql+psycopg://root@127.0.0.1:5432/mig_bench_process"
 TARGET = 1.05
@@ -83,14 +83,6 @@ def write_project(root: Path, url: str, n: int) -> Path:
     return ini
 
 
-def reset_schema(url: str) -> None:
-    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
-        conn.exec_driver_sql("CREATE SCHEMA public")
-    engine.dispose()
-
-
 def check_applied(url: str, n: int) -> None:
     engine = sa.create_engine(url)
     with engine.connect() as conn:
@@ -101,13 +93,6 @@ def check_applied(url: str, n: int) -> None:
     engine.dispose()
     if head != [f"p{n - 1:04d}"] or tables != n:
         raise SystemExit(f"run incomplete: version {head}, {tables} of {n} tables")
-
-
-def psql_argv(url: str, path: Path) -> list[str]:
-    u = sa.engine.make_url(url)
-    argv = ["psql", "-q", "-X", "-v", "ON_ERROR_STOP=1", "-h", u.host or "127.0.0.1"]
-    argv += ["-p", str(u.port or 5432), "-U", u.username or "postgres"]
-    return [*argv, "-d", u.database or "postgres", "-f", str(path)]
 
 
 def timed(argv: list[str], cwd: Path, env: dict[str, str]) -> float:

@@ -58,7 +58,7 @@ import venv
 from pathlib import Path
 
 import sqlalchemy as sa
-from _database import ensure_database
+from _database import ensure_database, psql_argv, reset_schema
 
 DEFAULT_URL = "postgresql+psycopg://root@127.0.0.1:5432/mig_bench_upgrade"
 ALEMBIC_VENV = Path("/tmp/alembic-bench-venv")
@@ -234,14 +234,6 @@ def write_net_sql(offline: Path, target: Path, head: str) -> int:
     return len(kept)
 
 
-def reset_schema(url: str) -> None:
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        conn.exec_driver_sql("DROP SCHEMA public CASCADE")
-        conn.exec_driver_sql("CREATE SCHEMA public")
-    engine.dispose()
-
-
 def check_applied(url: str, version_table: str, head: str, n: int) -> None:
     """The run really happened: the head is recorded and every column exists."""
     engine = sa.create_engine(url)
@@ -306,14 +298,6 @@ def ensure_alembic() -> Path:
         [str(python), "-m", "pip", "install", "-q", "alembic", "psycopg[binary]"], check=True
     )
     return python
-
-
-def psql_argv(url: str, path: Path) -> list[str]:
-    u = sa.engine.make_url(url)
-    argv = ["psql", "-q", "-X", "-v", "ON_ERROR_STOP=1", "-h", u.host or "127.0.0.1"]
-    argv += ["-p", str(u.port or 5432), "-U", u.username or os.environ.get("USER", "postgres")]
-    argv += ["-d", u.database or "postgres", "-f", str(path)]
-    return argv
 
 
 def main() -> None:
