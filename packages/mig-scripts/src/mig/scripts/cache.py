@@ -201,16 +201,19 @@ def save(path: str, key: tuple, state: CachedState) -> bool:
     crc = zlib.crc32(length)
     for part in (head, *blobs):
         crc = zlib.crc32(part, crc)
-    folder = os.path.dirname(path)
+    return write_atomically(path, [_MAGIC + crc.to_bytes(4, "little") + length, head, *blobs])
+
+
+def write_atomically(path: str, parts: Sequence[bytes]) -> bool:
+    """Write ``parts`` to ``path`` through a temporary file renamed over it, so a reader
+    never sees half a cache; the folder is made if missing. Any failure (read-only
+    directory, full disk) leaves nothing behind and returns False: the caches are only a
+    speed-up. Shared by the revision cache and the step cache."""
     tmp = f"{path}.{os.getpid()}.tmp"
     try:
-        try:
-            os.mkdir(folder)
-        except FileExistsError:
-            pass
+        os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(tmp, "wb") as fh:
-            fh.write(_MAGIC + crc.to_bytes(4, "little") + length)
-            for part in (head, *blobs):
+            for part in parts:
                 fh.write(part)
         os.replace(tmp, path)
     except OSError:

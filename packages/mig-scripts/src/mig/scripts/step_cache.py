@@ -37,7 +37,7 @@ import zlib
 from pathlib import Path
 from types import CodeType, ModuleType
 
-from mig.scripts.cache import RACY_NS, now_ns
+from mig.scripts.cache import RACY_NS, now_ns, write_atomically
 from mig.scripts.scan import CACHE_DIR
 
 __all__ = ["StepCache", "cache_for", "checksum_of", "flush_all", "forget"]
@@ -98,19 +98,7 @@ class StepCache:
             kept = {p: e for p, e in self._entries.items() if e[1] <= limit}
             self._dirty = False
         body = marshal.dumps(kept)
-        tmp = f"{self.path}.{os.getpid()}.tmp"
-        try:
-            os.makedirs(os.path.dirname(self.path), exist_ok=True)
-            with open(tmp, "wb") as fh:
-                fh.write(_MAGIC + zlib.crc32(body).to_bytes(4, "little") + body)
-            os.replace(tmp, self.path)
-        except OSError:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            return False
-        return True
+        return write_atomically(self.path, [_MAGIC + zlib.crc32(body).to_bytes(4, "little"), body])
 
     # --- one script ----------------------------------------------------------------------
 
