@@ -362,12 +362,11 @@ class MigrationContext:
     def forget_step_progress(self) -> None:
         """Delete the running step's progress rows (backfills, checkpoint) when it ends,
         in the transaction of its version row; arranged once per step."""
-        step = self._step
-        if step is None or self._forgetting_progress or not self._execution.keeps_checkpoints:
+        step, checkpoints = self._step, self.step_checkpoints
+        if step is None or checkpoints is None or self._forgetting_progress:
             return
         self._forgetting_progress = True
-        connection = self.connection
-        table = ProgressTable.for_version_table(self.version_table, self.version_table_schema)
+        connection, table = self.connection, checkpoints.table
         self.at_step_end(lambda: table.finish_step(connection, step.revision, step.direction))
 
     def _checkpoint(self) -> None:
