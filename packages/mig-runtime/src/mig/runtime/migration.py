@@ -29,7 +29,7 @@ from mig.runtime.offline import OfflineExecution
 from mig.runtime.offline_bind import OfflineConnection
 from mig.runtime.online import OnlineExecution
 from mig.runtime.options import ContextOptions
-from mig.runtime.pipeline import StatementPipeline, step_failed
+from mig.runtime.pipeline import DirectDDL, StatementPipeline, step_failed
 from mig.runtime.protocol import Step
 from mig.runtime.recorder import VersionRecorder
 from mig.runtime.reporting import LogReporter, RunTracker, StepReport
@@ -400,6 +400,10 @@ class MigrationContext:
             heads = self.get_current_heads()
             self._pipeline = pipeline = self._statement_pipeline()
             self._tracker = tracker = self._run_tracker(heads, pipelined=pipeline is not None)
+            if pipeline is not None:
+                self.impl.direct_ddl = DirectDDL(
+                    pipeline, tracker.sent_ddl, tracker.statement_listeners
+                )
             try:
                 for index, step in enumerate(tracker.plan(plan_fn(heads, self)), 1):
                     if interrupt.stop_requested():  # a first Ctrl-C: stop at this boundary
@@ -414,7 +418,7 @@ class MigrationContext:
                 tracker.failed(exc)
                 raise
             finally:
-                self._pipeline = self._tracker = None
+                self._pipeline = self._tracker = self.impl.direct_ddl = None
                 tracker.close()
                 if pipeline is not None:
                     pipeline.close()

@@ -182,11 +182,15 @@ class StatementWatch:
         context: Any,
         executemany: bool,
     ) -> None:
+        self.sent(statement, getattr(context, "isddl", False))
+
+    def sent(self, statement: str, isddl: bool) -> None:
+        """Count one statement the step sent (also called for DDL sent past SQLAlchemy)."""
         report = self.report
         if report is None:
             return
         report.statements += 1
-        if getattr(context, "isddl", False):
+        if isddl:
             report.sent.append(statement)
 
     def close(self) -> None:
@@ -247,6 +251,15 @@ class RunTracker:
     def watching(self, report: StepReport | None) -> None:
         """Count statements for ``report`` (None: stop counting)."""
         self._watch.report = report
+
+    @property
+    def statement_listeners(self) -> int:
+        """How many ``after_cursor_execute`` listeners the tracker keeps on the connection."""
+        return 1 if self.online else 0
+
+    def sent_ddl(self, statement: str) -> None:
+        """Count a DDL statement sent without SQLAlchemy's events (``pipeline.DirectDDL``)."""
+        self._watch.sent(statement, True)
 
     def step_done(self, report: StepReport, heads_after: Iterable[str], committed: bool) -> bool:
         """The step and its version rows are done; True when the pipeline should sync now."""
