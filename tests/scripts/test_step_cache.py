@@ -171,3 +171,18 @@ def test_checksum_is_the_sha256_of_the_bytes(folder: Path) -> None:
     bad = folder / "bad.py"
     bad.write_text("def (:\n")
     assert step_cache.checksum_of(bad) == file_checksum(bad)  # no compile needed for it
+
+
+def test_an_imported_script_records_the_checksum_of_what_ran(folder: Path) -> None:
+    """A file edited after its step imported it: the history names the source that ran."""
+    from mig.scripts.revision import Script
+
+    a = _script(folder / "a.py", 1)
+    ran = hashlib.sha256(a.read_bytes()).hexdigest()
+    script = Script(("a1", None, (), (), ""), str(a))
+    assert script.module.upgrade() == 1
+    _script(a, 22, age=None)  # edited (a different size) while the run goes on
+    assert script.checksum == "sha256:" + ran
+    assert Script(("a1", None, (), (), ""), str(a)).checksum == (
+        "sha256:" + hashlib.sha256(a.read_bytes()).hexdigest()
+    )

@@ -187,10 +187,15 @@ class Script:
 
     @property
     def checksum(self) -> str | None:
-        """``sha256:<hex>`` of the script's source, as the history table records it (from
-        the step cache, so a script that was just imported is not read again)."""
-        from mig.scripts.step_cache import checksum_of
+        """``sha256:<hex>`` of the script's source, as the history table records it: of
+        the source the imported module ran, once it is imported (so a file edited since
+        is not what the row names), else from the step cache."""
+        from mig.scripts.step_cache import checksum_of, ran_checksum
 
+        if self._module is not None:
+            ran = ran_checksum(self._module)
+            if ran is not None:
+                return ran
         path = self.path
         return None if path is None else checksum_of(path)
 

@@ -128,13 +128,21 @@ class StepCache:
         return CHECKSUM_PREFIX + self.entry(path)[4]
 
     def load_module(self, path: str, name: str) -> ModuleType:
-        """Run the script's cached code as a new module registered under ``name``."""
-        code = self.entry(path)[5]
+        """Run the script's cached code as a new module registered under ``name``.
+
+        The spec's ``loader_state`` keeps the checksum of the source that code came from
+        (:func:`ran_checksum`): the history row of the step records what ran, without
+        looking at the file again.
+        """
+        entry = self.entry(path)
+        code = entry[5]
         loader = importlib.machinery.SourceFileLoader(name, path)
         module = ModuleType(name)
         module.__file__ = path
         module.__loader__ = loader
-        module.__spec__ = importlib.machinery.ModuleSpec(name, loader, origin=path)
+        module.__spec__ = importlib.machinery.ModuleSpec(
+            name, loader, origin=path, loader_state=CHECKSUM_PREFIX + entry[4]
+        )
         module.__spec__.has_location = True
         sys.modules[name] = module
         try:
@@ -159,6 +167,12 @@ def cache_for(path: str | Path) -> StepCache | None:
     if found is None:
         found = _caches[folder] = StepCache(folder)
     return found
+
+
+def ran_checksum(module: ModuleType) -> str | None:
+    """The checksum of the source a module loaded by :meth:`StepCache.load_module` ran."""
+    state = getattr(getattr(module, "__spec__", None), "loader_state", None)
+    return state if isinstance(state, str) and state.startswith(CHECKSUM_PREFIX) else None
 
 
 def checksum_of(path: str | Path) -> str | None:
