@@ -13,7 +13,13 @@
     them as one executemany at the end). The second is the target's yardstick (mig within
     1.3x of psql running the net SQL): it isolates mig's own overhead from the work the
     server does;
-(c) Alembic: a parallel Alembic project with the same operations, `command.upgrade(cfg,
+(c) the floor of a Python tool (FLOOR_DRIVER below): the same revision files imported from
+    their .pyc, each upgrade() run against a stub `op` that compiles its DDL with
+    SQLAlchemy and queues it on psycopg's pipeline, one version row, commit; no lock,
+    history, reporting or directives. What mig spends beyond it is mig's own per-step cost,
+    printed as such; the floor's own ratio to psql(net) says how close any Python tool on
+    SQLAlchemy and psycopg can come to the 1.3x target;
+(d) Alembic: a parallel Alembic project with the same operations, `command.upgrade(cfg,
     "head")`, run from a scratch venv (/tmp/alembic-bench-venv, created when missing).
 
 Each revision is one small op: every tenth creates a table `t_NNNN` (one INTEGER column),
@@ -168,6 +174,67 @@ if mode == "profile":
     pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(25)
     pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(40)
 print(json.dumps({"import": t1 - t0, "upgrade": t3 - t2, "cpu": c3 - c2, "phases": phases}))
+"""
+
+# The floor of a Python tool: what any migration runner written in Python on SQLAlchemy and
+# psycopg must do per step, and nothing else. Each revision file is imported from its .pyc
+# by importlib, its upgrade() runs against a stub `op` whose create_table/add_column compile
+# the DDL with SQLAlchemy's compiler and queue it on psycopg's pipeline (a cursor per
+# statement, as a tool that can name the failing statement needs); one version row, commit.
+# No lock, no history row, no reporting, no directive objects: mig's per-step machinery is
+# the difference between this and mig's own run.
+FLOOR_DRIVER = """
+import json, sys, time, types
+t0 = time.perf_counter()
+import importlib.util, os
+import psycopg, sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.schema import CreateTable
+t1 = time.perf_counter()
+location, url = sys.argv[1], sys.argv[2]
+t2 = time.perf_counter()
+c2 = time.process_time()
+dialect = postgresql.psycopg.dialect()
+raw = psycopg.connect(sa.engine.make_url(url).render_as_string(hide_password=False)
+                      .replace("postgresql+psycopg", "postgresql"))
+queued = []
+
+def send(sql):
+    cursor = raw.cursor()
+    cursor.execute(sql, {} if "%" in sql else None)
+    queued.append(cursor)
+
+class FloorOp:
+    def create_table(self, name, *columns):
+        send(str(CreateTable(sa.Table(name, sa.MetaData(), *columns)).compile(dialect=dialect)))
+
+    def add_column(self, table, column):
+        compiler = dialect.ddl_compiler(dialect, None)
+        spec = compiler.get_column_specification(column)
+        send(f"ALTER TABLE {compiler.preparer.quote(table)} ADD COLUMN {spec}")
+
+stub = types.ModuleType("mig.ops")
+stub.op = FloorOp()
+sys.modules["mig.ops"] = stub
+versions = os.path.join(location, "versions")
+last = None
+with raw.pipeline():
+    for i, name in enumerate(sorted(os.listdir(versions))):
+        if not name.endswith(".py"):
+            continue
+        path = os.path.join(versions, name)
+        spec = importlib.util.spec_from_file_location(f"_floor_{i}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        module.upgrade()
+        last = module.revision
+    send("CREATE TABLE mig_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)")
+    send(f"INSERT INTO mig_version (version_num) VALUES ('{last}')")
+raw.commit()
+raw.close()
+t3 = time.perf_counter()
+c3 = time.process_time()
+print(json.dumps({"import": t1 - t0, "upgrade": t3 - t2, "cpu": c3 - c2}))
 """
 
 # The timed driver for Alembic, run by the scratch venv's interpreter in a subprocess.
@@ -336,9 +403,18 @@ def main() -> None:
             "psql": [],
             "psql_net": [],
             "alembic": [],
+            "floor": [],
         }
         imports: dict[str, float] = {}
-        cpu: dict[str, list[float]] = {"mig": [], "alembic": []}
+        cpu: dict[str, list[float]] = {"mig": [], "alembic": [], "floor": []}
+        floor_cmd = [sys.executable, "-c", FLOOR_DRIVER, str(mig_dir), url]
+
+        def time_floor() -> None:
+            reset_schema(url)
+            out = run_json(floor_cmd, url)
+            check_applied(url, "mig_version", head, n)
+            results["floor"].append(out["upgrade"])
+            cpu["floor"].append(out["cpu"])
 
         def time_mig(mode: str = "run", key: str = "mig") -> None:
             reset_schema(url)
@@ -378,6 +454,7 @@ def main() -> None:
             time_psql()
             time_mig()
             time_mig("nopipe", "mig_nopipe")
+            time_floor()
             if alembic_python is not None:
                 time_alembic()
 
@@ -418,6 +495,16 @@ def main() -> None:
         print(f"  {'rest of mig+SA':<18} {other / n * 1e6:7.1f} us/step")
         print(f"  {'total':<18} {timed_cpu / n * 1e6:7.1f} us/step")
         print(f"mig without the DDL pipeline / psql = {nopipe_s / psql_s:.2f}x")
+        floor_s = min(results["floor"])
+        print(
+            f"floor (Python+SA+psycopg, no mig) {floor_s:7.3f}s   runs: {fmt(results['floor'])}"
+            f"   (client CPU {min(cpu['floor']):.3f}s, "
+            f"{min(cpu['floor']) / n * 1e6:.0f} us/step)"
+        )
+        print(
+            f"floor / psql(net) = {floor_s / net_s:.2f}x; mig / floor = {mig_s / floor_s:.2f}x "
+            f"(mig's own per-step cost: {(min(cpu['mig']) - min(cpu['floor'])) / n * 1e6:.0f} us)"
+        )
         if results["alembic"]:
             alembic_s = min(results["alembic"])
             print(
