@@ -126,7 +126,7 @@ def test_the_sql_log_shows_every_ddl_statement(pg_engine, caplog) -> None:
     assert columns(pg_engine, "t") == ["id", "a"]
 
 
-def test_a_schema_translate_map_still_moves_the_ddl(pg_engine) -> None:
+def test_a_schema_translate_map_still_moves_the_ddl_and_the_version_table(pg_engine) -> None:
     with pg_engine.begin() as conn:
         conn.exec_driver_sql("DROP SCHEMA IF EXISTS mig_translated CASCADE")
         conn.exec_driver_sql("CREATE SCHEMA mig_translated")
@@ -134,11 +134,16 @@ def test_a_schema_translate_map_still_moves_the_ddl(pg_engine) -> None:
         translated = pg_engine.execution_options(schema_translate_map={None: "mig_translated"})
         # CREATE INDEX names its table through SQLAlchemy's schema rendering, which the
         # map rewrites (mig's own ALTER TABLE elements, like Alembic's, name it as given)
-        run(translated, chain(create_t, index_on_t), "up", "head", version_table_schema="public")
+        run(translated, chain(create_t, index_on_t), "up", "head")
         inspector = sa.inspect(pg_engine)
-        assert not inspector.has_table("t")
+        assert not inspector.has_table("t") and not inspector.has_table("mig_version")
         indexes = inspector.get_indexes("t", schema="mig_translated")
         assert [(i["name"], i["column_names"]) for i in indexes] == [("ix_t_id", ["id"])]
+        # the version table moved with the map, and a second run reads it there
+        with pg_engine.connect() as conn:
+            rows = conn.exec_driver_sql("SELECT version_num FROM mig_translated.mig_version")
+            assert rows.scalars().all() == ["r2"]
+        run(translated, chain(create_t, index_on_t), "up", "head")
     finally:
         with pg_engine.begin() as conn:
             conn.exec_driver_sql("DROP SCHEMA mig_translated CASCADE")

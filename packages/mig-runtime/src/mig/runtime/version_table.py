@@ -43,7 +43,13 @@ class OwnTable:
         return f"{self.schema}.{self.name}" if self.schema else self.name
 
     def exists(self, connection: Connection) -> bool:
-        return sa.inspect(connection).has_table(self.name, schema=self.schema)
+        """Whether the table is there, in the schema a ``schema_translate_map`` makes of
+        ours (SQLAlchemy's statements follow the map; reflection does not)."""
+        schema = self.schema
+        translate = connection.get_execution_options().get("schema_translate_map")
+        if translate:
+            schema = translate.get(schema, schema)
+        return sa.inspect(connection).has_table(self.name, schema=schema)
 
     def create_statement(self) -> ClauseElement:
         return sa.schema.CreateTable(self.table)
@@ -164,6 +170,9 @@ class VersionTable(OwnTable):
         """
         changes = self._changes(before, after)
         plain = all(_PLAIN_ID.match(v) for _, params in changes for v in params.values())
+        # the text templates name the table as built; a schema_translate_map must move it
+        if connection.get_execution_options().get("schema_translate_map"):
+            plain = False
         templates = self._templates(connection.dialect) if plain else None
         if templates is None:
             statements = self.change_statements(before, after)
