@@ -15,7 +15,7 @@ import logging
 
 import pytest
 import sqlalchemy as sa
-from test_ddl_pipeline import chain, columns, create_t
+from test_ddl_pipeline import add, chain, columns, create_t
 from test_run import heads, run
 
 from mig.ops import op
@@ -28,13 +28,6 @@ def pg_engine(engine: sa.Engine) -> sa.Engine:
     if engine.dialect.driver != "psycopg":
         pytest.skip("DDL goes past SQLAlchemy only in psycopg's pipeline")
     return engine
-
-
-def add(name: str, table: str = "t"):
-    def up() -> None:
-        op.add_column(table, sa.Column(name, sa.Integer))
-
-    return up
 
 
 def index_on_t() -> None:
