@@ -11,7 +11,11 @@ suite covers.
 
 from __future__ import annotations
 
+import json
 import logging
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -20,7 +24,6 @@ from test_run import heads, run
 
 from mig.ops import op
 from mig.runtime import StepFailed
-from mig.runtime.reporting import StepReport, StepReporter
 
 
 @pytest.fixture
@@ -39,14 +42,6 @@ def on_t(statements: list[str]) -> list[str]:
     return [s for s in statements if "mig_version" not in s]
 
 
-class Reports(StepReporter):
-    def __init__(self) -> None:
-        self.confirmed: list[tuple[str, int, list[str]]] = []
-
-    def step_confirmed(self, report: StepReport) -> None:
-        self.confirmed.append((report.revision, report.statements, list(report.sent)))
-
-
 @pytest.fixture
 def ddl_through_sqlalchemy(monkeypatch) -> list[str]:
     """Every DDL statement SQLAlchemy's Connection executes during the test."""
@@ -61,22 +56,80 @@ def ddl_through_sqlalchemy(monkeypatch) -> list[str]:
     return seen
 
 
-def test_ddl_skips_sqlalchemys_execute_when_nobody_listens(
-    pg_engine, ddl_through_sqlalchemy
-) -> None:
-    reports = Reports()
-    run(pg_engine, chain(create_t, add("a"), add("b")), "up", "head", reporter=reports)
-    assert on_t(ddl_through_sqlalchemy) == []
+# Run in a fresh interpreter: a library imported by another test may listen on every Engine
+# (geoalchemy2 registers a class-level before_execute listener that rewrites statements),
+# and then, rightly, no statement goes past SQLAlchemy in this process.
+_NOBODY_LISTENS = """
+import json, sys
+sys.path.insert(0, sys.argv[2])
+import sqlalchemy as sa
+from test_ddl_pipeline import add, chain, create_t
+from test_run import run
+from mig.runtime.reporting import StepReporter
+
+through_sqlalchemy = []
+real = sa.engine.Connection._execute_ddl
+
+def counting(self, ddl, *args, **kw):
+    through_sqlalchemy.append(str(ddl.compile(dialect=self.dialect)))
+    return real(self, ddl, *args, **kw)
+
+sa.engine.Connection._execute_ddl = counting
+
+class Reports(StepReporter):
+    confirmed = []
+
+    def step_confirmed(self, report):
+        self.confirmed.append((report.revision, report.statements, list(report.sent)))
+
+engine = sa.create_engine(sys.argv[1])
+reports = Reports()
+run(engine, chain(create_t, add("a"), add("b")), "up", "head", reporter=reports)
+print(json.dumps({"through_sqlalchemy": through_sqlalchemy, "confirmed": reports.confirmed}))
+"""
+
+
+def test_ddl_skips_sqlalchemys_execute_when_nobody_listens(pg_engine) -> None:
+    url = pg_engine.url.render_as_string(hide_password=False)
+    proc = subprocess.run(
+        [sys.executable, "-c", _NOBODY_LISTENS, url, str(Path(__file__).parent)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert on_t(out["through_sqlalchemy"]) == []
     assert columns(pg_engine, "t") == ["id", "a", "b"]
     assert heads(pg_engine) == ["r3"]
     # the step report counts what went past SQLAlchemy as it counts the rest
-    assert reports.confirmed[1:] == [
+    confirmed = [tuple(c) for c in out["confirmed"]]
+    assert confirmed[1:] == [
         ("r2", 1, ["ALTER TABLE t ADD COLUMN a INTEGER"]),
         ("r3", 1, ["ALTER TABLE t ADD COLUMN b INTEGER"]),
     ]
-    assert reports.confirmed[0][0] == "r1" and reports.confirmed[0][2][0].startswith(
-        "\nCREATE TABLE t"
-    )
+    assert confirmed[0][0] == "r1" and confirmed[0][2][0].startswith("\nCREATE TABLE t")
+
+
+def test_a_class_level_listener_of_a_library_sees_every_ddl_statement(
+    pg_engine, ddl_through_sqlalchemy
+) -> None:
+    """As geoalchemy2's ``@event.listens_for(Engine, "before_execute", retval=True)``."""
+    seen: list[str] = []
+
+    def rewriting(conn, clauseelement, multiparams, params, execution_options):
+        if isinstance(clauseelement, sa.schema.ExecutableDDLElement):
+            seen.append(str(clauseelement.compile(dialect=conn.dialect)))
+        return clauseelement, multiparams, params
+
+    sa.event.listen(sa.engine.Engine, "before_execute", rewriting, retval=True)
+    try:
+        run(pg_engine, chain(create_t, add("a")), "up", "head")
+    finally:
+        sa.event.remove(sa.engine.Engine, "before_execute", rewriting)
+    assert "ALTER TABLE t ADD COLUMN a INTEGER" in seen
+    assert "ALTER TABLE t ADD COLUMN a INTEGER" in ddl_through_sqlalchemy
+    assert columns(pg_engine, "t") == ["id", "a"]
 
 
 def test_a_listener_on_the_engine_sees_every_ddl_statement(
