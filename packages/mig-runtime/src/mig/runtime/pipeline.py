@@ -231,13 +231,8 @@ class StatementPipeline:
 
     def queue_direct(self, statement: str) -> None:
         """Queue one compiled DDL statement on a fresh driver cursor (see the module doc)."""
-        if self._open is None:
-            opened = self._driver.open(self._raw)
-            opened.__enter__()
-            self._open = opened
         cursor = self._raw.cursor()
-        queued = _Queued(cursor, statement, self.revision, self.direction)
-        self._queued.append(queued)
+        queued = self._queue(cursor, statement)
         dbapi_error = self._dbapi_error()
         try:
             cursor.execute(statement, {} if "%" in statement else None)
@@ -265,13 +260,20 @@ class StatementPipeline:
         if self._failed is not None:
             raise self._failed  # the server would answer InFailedSqlTransaction: say why
         if not self._unqueued_blocks and getattr(context, "isddl", False):
-            if self._open is None:
-                opened = self._driver.open(self._raw)
-                opened.__enter__()
-                self._open = opened
-            self._queued.append(_Queued(cursor, statement, self.revision, self.direction))
+            self._queue(cursor, statement)
             return
         self.sync()  # anything else sees every earlier statement applied, and its own rows
+
+    def _queue(self, cursor: Any, statement: str) -> _Queued:
+        """Remember ``statement``, sent on ``cursor`` by the current step; the first opens
+        the driver's pipeline."""
+        if self._open is None:
+            opened = self._driver.open(self._raw)
+            opened.__enter__()
+            self._open = opened
+        queued = _Queued(cursor, statement, self.revision, self.direction)
+        self._queued.append(queued)
+        return queued
 
     def _on_rollback(self, conn: Connection) -> None:
         self._discard()
