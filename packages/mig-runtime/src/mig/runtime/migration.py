@@ -21,6 +21,7 @@ from mig.ddl import get_impl
 from mig.runtime import backfill as _backfill  # noqa: F401  (registers op.backfill's executor)
 from mig.runtime import interrupt
 from mig.runtime.backfill_progress import ProgressTable
+from mig.runtime.collector import paced_collection
 from mig.runtime.errors import ConfigurationError, StepFailed
 from mig.runtime.execution import Execution
 from mig.runtime.history import HistoryTable, step_checksum
@@ -393,7 +394,7 @@ class MigrationContext:
         if self.options.run.read_only:
             self._read_plan(plan_fn)
             return
-        with self._execution.lock():
+        with self._execution.lock(), paced_collection():
             self._execution.ensure_tables()
             if self.step_checkpoints is not None:
                 self.step_checkpoints.load(self.connection)
