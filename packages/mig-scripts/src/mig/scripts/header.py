@@ -257,35 +257,41 @@ def _str_tuple(path: str, name: str, value: object) -> tuple[str, ...]:
 # --- importing ---------------------------------------------------------------------------
 
 _counter = 0
+_NON_WORD = re.compile(r"\W")
 
 
-def import_file(path: Path, prefix: str = "_mig_revision") -> ModuleType:
+def import_file(path: str | os.PathLike[str], prefix: str = "_mig_revision") -> ModuleType:
     """Import a Python file (source or ``.pyc``) under a private module name.
 
     Revision files are not a package; each gets a unique name in ``sys.modules`` so that two
     scripts with the same file name in different locations cannot shadow each other. On any
     error the half-made module leaves ``sys.modules`` and the error goes on unchanged, for
     the caller to word (the runtime's ScriptParseError here, lint's MigrationLoadError).
-    (The import machinery is imported here, not at the top: listing never needs it.)
+    Every step of an upgrade comes through here, so the path stays a string (no ``Path``)
+    and is made absolute only when it is not. (The import machinery is imported here, not
+    at the top: listing never needs it.)
     """
-    import importlib.machinery
-    import importlib.util
+    from mig.scripts.step_cache import cache_for
 
     global _counter
     _counter += 1
-    stem = re.sub(r"\W", "_", path.stem)
-    name = f"{prefix}_{_counter}_{stem}"
-    from mig.scripts.step_cache import cache_for
+    path = os.fspath(path)
+    stem = os.path.splitext(os.path.basename(path))[0]
+    name = f"{prefix}_{_counter}_{_NON_WORD.sub('_', stem)}"
+    if path.endswith(".py"):  # source scripts: the code from the step cache (see there)
+        full = path if os.path.isabs(path) else os.path.abspath(path)
+        cached = cache_for(full)
+        if cached is not None:
+            return cached.load_module(full, name)
+    import importlib.machinery
+    import importlib.util
 
-    cached = cache_for(path)
-    if cached is not None:  # source scripts: the code from the step cache (see there)
-        return cached.load_module(os.path.abspath(path), name)
     loader: importlib.machinery.SourceFileLoader | importlib.machinery.SourcelessFileLoader
-    if path.suffix in (".pyc", ".pyo"):
-        loader = importlib.machinery.SourcelessFileLoader(name, str(path))
+    if path.endswith((".pyc", ".pyo")):
+        loader = importlib.machinery.SourcelessFileLoader(name, path)
     else:
-        loader = importlib.machinery.SourceFileLoader(name, str(path))
-    spec = importlib.util.spec_from_file_location(name, str(path), loader=loader)
+        loader = importlib.machinery.SourceFileLoader(name, path)
+    spec = importlib.util.spec_from_file_location(name, path, loader=loader)
     assert spec is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
@@ -297,7 +303,7 @@ def import_file(path: Path, prefix: str = "_mig_revision") -> ModuleType:
     return module
 
 
-def load_module(path: Path) -> ModuleType:
+def load_module(path: str | os.PathLike[str]) -> ModuleType:
     """Import a revision file to run it; a failure is a ScriptParseError naming the file."""
     try:
         return import_file(path)

@@ -182,7 +182,7 @@ class Script:
             path = self.path
             if path is None:
                 raise AttributeError(f"revision {self.revision!r} has no file to import")
-            self._module = load_module(Path(path))
+            self._module = load_module(path)
         return self._module
 
     @property
