@@ -585,7 +585,27 @@ def _surface(exc: Exception) -> Exception:
 
 def main() -> None:
     """Entry point of the ``mig`` console script."""
-    sys.exit(run())
+    code = run()
+    settle_before_exit()
+    sys.exit(code)
+
+
+def settle_before_exit() -> None:
+    """Collect what is garbage now, then exempt the rest from the collector for the exit.
+
+    After an upgrade the process holds some 80,000 objects the collector tracks (every
+    revision module, SQLAlchemy's and mig's own); the interpreter's shutdown runs several
+    full collections over them while it clears the modules, about 0.1 s at the end of every
+    command that did nothing but exit. One collection here still reclaims every cycle that
+    is garbage now (so the ``__del__`` of a cycle the user's env.py dropped still runs, as
+    it would at a normal exit), and ``gc.freeze()`` leaves what is still alive to be freed
+    by the module clearing alone. Only the console script does this: ``run()``
+    called from a program leaves its collector as it was.
+    """
+    import gc
+
+    gc.collect()
+    gc.freeze()
 
 
 if __name__ == "__main__":
