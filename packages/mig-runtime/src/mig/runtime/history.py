@@ -26,6 +26,7 @@ from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.sql.elements import ClauseElement
 
 from mig.runtime._version import __version__
+from mig.runtime.history_copy import copy_rows
 from mig.runtime.pipeline import queued_step, step_failed
 from mig.runtime.version_table import DEFAULT_VERSION_TABLE, OwnTable
 
@@ -180,8 +181,11 @@ class HistoryTable(OwnTable):
             return None
 
     def insert_rows(self, connection: Connection, rows: Iterable[Mapping[str, Any]]) -> None:
-        """Insert finished steps' rows (several in one executemany)."""
+        """Insert finished steps' rows: several in one COPY where it applies (PostgreSQL on
+        psycopg, see ``history_copy.py``), else in one executemany."""
         rows = list(rows)
+        if len(rows) > 1 and copy_rows(connection, self.table, rows):
+            return
         if rows:
             connection.execute(self.table.insert().inline(), rows)
 
