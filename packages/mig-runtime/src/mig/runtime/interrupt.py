@@ -24,7 +24,7 @@ from __future__ import annotations
 import signal
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from types import FrameType
 from typing import Any
 
@@ -90,12 +90,14 @@ def stop_requested() -> bool:
     return _active is not None and _active.requested
 
 
-@contextmanager
-def protected() -> Iterator[None]:
-    """A window a second Ctrl-C must not cut (a step's last statement to its version row)."""
+_UNGUARDED = nullcontext()
+
+
+def protected() -> AbstractContextManager[None]:
+    """A window a second Ctrl-C must not cut (a step's last statement to its version row).
+
+    Entered once a step; without a guard (mig-runtime used from a program) it is a shared
+    no-op context, which costs less than a generator each time.
+    """
     guard = _active
-    if guard is None:
-        yield
-        return
-    with guard.protect():
-        yield
+    return _UNGUARDED if guard is None else guard.protect()

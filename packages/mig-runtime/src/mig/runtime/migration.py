@@ -42,6 +42,9 @@ log = logging.getLogger("mig.runtime.migration")
 
 PlanFn = Callable[[tuple[str, ...], "MigrationContext"], Sequence[Step]]
 
+_NO_BLOCK = nullcontext()
+"""A step's transaction block in a one-transaction run: the run's own transaction is it."""
+
 
 def _offline_dialect(url: sa.URL, dialect_opts: Mapping[str, Any] | None) -> sa.Dialect:
     """The dialect offline SQL is written for.
@@ -483,8 +486,11 @@ class MigrationContext:
         tracker = self._tracker
         assert tracker is not None
         started = time.perf_counter()
+        # the step's own transaction (begin_transaction(_per_migration=True), without
+        # building a generator for each step of a one-transaction run)
+        transaction = self._execution.transaction() if self.per_step else _NO_BLOCK
         with ExitStack() as window:
-            with self.begin_transaction(_per_migration=True):
+            with transaction:
                 self._execution.step_started(step)
                 if not is_stamp:
                     tracker.watching(report)
