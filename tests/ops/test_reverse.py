@@ -9,6 +9,7 @@ from full_state import state
 
 from mig.ops import (
     AddColumnOp,
+    AddEnumValueOp,
     AlterColumnOp,
     BatchAlterTableOp,
     BulkInsertOp,
@@ -20,9 +21,11 @@ from mig.ops import (
     CreateTableCommentOp,
     CreateTableOp,
     CreateUniqueConstraintOp,
+    DirectiveError,
     DowngradeOps,
     DropColumnOp,
     DropConstraintOp,
+    DropEnumValueOp,
     DropIndexOp,
     DropTableCommentOp,
     DropTableOp,
@@ -83,6 +86,13 @@ INVERTIBLE = [
     ModifyTableOps("t", [AddColumnOp("t", sa.Column("x", sa.Integer)), RenameTableOp("t", "u")]),
     BatchAlterTableOp("t", [AddColumnOp("t", sa.Column("x", sa.Integer))], recreate="always"),
     UpgradeOps([CreatePrimaryKeyOp("pk", "t", ["id"]), CreateUniqueConstraintOp("uq", "t", ["a"])]),
+    AddEnumValueOp("mood", "meh", after="ok", values=["sad", "ok", "happy"], schema="s"),
+    AddEnumValueOp(
+        "mood", "meh", before="sad", values=["sad"], columns=[{"table": "t", "column": "m"}]
+    ),
+    DropEnumValueOp(
+        "mood", "meh", ["sad"], restore=AddEnumValueOp("mood", "meh", after="sad", values=["sad"])
+    ),
 ]
 
 
@@ -148,6 +158,18 @@ def test_alter_column_reverse_drops_postgresql_using() -> None:
         "t", "c", existing_type=sa.String(), modify_type=sa.Integer, postgresql_using="c::int"
     )
     assert "postgresql_using" not in forward.reverse().kw
+
+
+def test_add_enum_value_keeps_its_place_through_two_reverses() -> None:
+    add = AddEnumValueOp("mood", "meh", after="ok", values=["sad", "ok", "happy"])
+    drop = add.reverse()
+    assert isinstance(drop, DropEnumValueOp) and drop.values == ["sad", "ok", "happy"]
+    assert (drop.reverse().after, drop.reverse().before) == ("ok", None)
+    # a drop written without one adds the value back at the end
+    bare = DropEnumValueOp("mood", "meh", ["sad", "ok"]).reverse()
+    assert (bare.after, bare.before, bare.values) == (None, None, ["sad", "ok"])
+    with pytest.raises(DirectiveError, match="drop_enum_value: argument 'restore'"):
+        DropEnumValueOp("mood", "meh", ["sad"], restore=DropColumnOp("t", "c"))
 
 
 def test_add_column_reverse_is_drop() -> None:

@@ -184,7 +184,12 @@ class AddEnumValueOp(_ColumnsField):
                 "are not known (pass values=[...])",
             )
         return DropEnumValueOp(
-            self.type_name, self.value, self.values, schema=self.schema, columns=self.columns
+            self.type_name,
+            self.value,
+            self.values,
+            schema=self.schema,
+            columns=self.columns,
+            restore=self,
         )
 
 
@@ -195,6 +200,9 @@ class DropEnumValueOp(_ColumnsField):
     ``values``, each of ``columns`` is converted (``USING col::text::type``), and the old
     type dropped. A row that still holds the removed value stops it first, with
     ``EnumValueInUseError`` naming the column (see :class:`RebuildEnumTypeOp`).
+    ``restore`` is the add_enum_value that undoes it, where one is known (the reverse of an
+    add keeps the add, so reversing twice gives back its ``before``/``after``); without one
+    the value is added back at the end.
     """
 
     op_name = "drop_enum_value"
@@ -204,6 +212,7 @@ class DropEnumValueOp(_ColumnsField):
         f.names("values"),
         f.name("schema", required=False),
         f.value("columns", default=()),
+        f.directive("restore"),
     )
 
     def __init__(
@@ -213,6 +222,7 @@ class DropEnumValueOp(_ColumnsField):
         values: Sequence[str],
         schema: str | None = None,
         columns: Sequence[Mapping[str, Any]] = (),
+        restore: AddEnumValueOp | None = None,
     ) -> None:
         op = self.op_name
         self.type_name = _name(op, "type_name", type_name)
@@ -222,8 +232,13 @@ class DropEnumValueOp(_ColumnsField):
             raise DirectiveError(op, "values", f"still holds the dropped value {value!r}")
         self.schema = _name(op, "schema", schema, optional=True)
         self.columns = _columns(op, columns)
+        if restore is not None and not isinstance(restore, AddEnumValueOp):
+            raise DirectiveError(op, "restore", "must be an AddEnumValueOp")
+        self.restore = restore
 
     def reverse(self) -> AddEnumValueOp:
+        if self.restore is not None:
+            return self.restore
         return AddEnumValueOp(
             self.type_name,
             self.value,
