@@ -14,12 +14,13 @@ rows go through SQLAlchemy as before (:meth:`mig.runtime.history.HistoryTable.in
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
+
+from mig.runtime.pipeline import only_mig_listens
 
 _PIPELINE_OFF = 0
 """libpq's PQ_PIPELINE_OFF (psycopg's ``pq.PipelineStatus.OFF``)."""
@@ -30,17 +31,7 @@ def can_copy(connection: Connection) -> bool:
     dialect = connection.dialect
     if dialect.name != "postgresql" or dialect.driver != "psycopg":
         return False
-    if connection.engine.logger.isEnabledFor(logging.INFO):
-        return False
-    if connection.get_execution_options().get("schema_translate_map"):
-        return False
-    events = connection.dispatch
-    if (
-        events.before_execute
-        or events.after_execute
-        or events.before_cursor_execute
-        or events.after_cursor_execute
-    ):
+    if not only_mig_listens(connection):
         return False
     pgconn = getattr(connection.connection.driver_connection, "pgconn", None)
     return pgconn is not None and pgconn.pipeline_status == _PIPELINE_OFF

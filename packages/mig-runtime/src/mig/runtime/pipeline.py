@@ -216,18 +216,7 @@ class StatementPipeline:
         """
         if self._failed is not None or self._unqueued_blocks or not self._listening:
             return False
-        connection = self.connection
-        if connection.engine.logger.isEnabledFor(logging.INFO):
-            return False
-        if connection.get_execution_options().get("schema_translate_map"):
-            return False
-        events = connection.dispatch
-        return (
-            not events.before_execute
-            and not events.after_execute
-            and len(events.before_cursor_execute) == 1
-            and len(events.after_cursor_execute) == own_after_listeners
-        )
+        return only_mig_listens(self.connection, 1, own_after_listeners)
 
     def queue_direct(self, statement: str) -> None:
         """Queue one compiled DDL statement on a fresh driver cursor (see the module doc)."""
@@ -333,6 +322,29 @@ class DirectDDL:
     def send(self, statement: str) -> None:
         self._pipeline.queue_direct(statement)
         self._on_sent(statement)
+
+
+def only_mig_listens(
+    connection: Connection, own_before_cursor: int = 0, own_after_cursor: int = 0
+) -> bool:
+    """Whether a statement may reach ``connection``'s driver without SQLAlchemy's execute.
+
+    Only while nobody could tell: SQL logging is off, no ``schema_translate_map`` would
+    rewrite the text, and the only statement listeners are mig's own (``own_*`` of them on
+    ``before_cursor_execute``/``after_cursor_execute``, none on ``before_execute`` or
+    ``after_execute``). Used by the direct DDL path and the history table's COPY.
+    """
+    if connection.engine.logger.isEnabledFor(logging.INFO):
+        return False
+    if connection.get_execution_options().get("schema_translate_map"):
+        return False
+    events = connection.dispatch
+    return (
+        not events.before_execute
+        and not events.after_execute
+        and len(events.before_cursor_execute) == own_before_cursor
+        and len(events.after_cursor_execute) == own_after_cursor
+    )
 
 
 def queued_step(exc: BaseException) -> tuple[str, str] | None:
