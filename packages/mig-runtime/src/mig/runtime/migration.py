@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import ExitStack, contextmanager, nullcontext
+from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 from typing import Any
 
 import sqlalchemy as sa
@@ -43,7 +43,7 @@ log = logging.getLogger("mig.runtime.migration")
 PlanFn = Callable[[tuple[str, ...], "MigrationContext"], Sequence[Step]]
 
 _NO_BLOCK = nullcontext()
-"""A step's transaction block in a one-transaction run: the run's own transaction is it."""
+"""The block of begin_transaction() that is not the transaction (see there)."""
 
 
 def _offline_dialect(url: sa.URL, dialect_opts: Mapping[str, Any] | None) -> sa.Dialect:
@@ -260,20 +260,18 @@ class MigrationContext:
         """Whether each step has its own transaction (else one covers the whole run)."""
         return self.transaction_per_migration or not self.impl.transactional_ddl
 
-    @contextmanager
-    def begin_transaction(self, _per_migration: bool = False) -> Iterator[None]:
+    def begin_transaction(self, _per_migration: bool = False) -> AbstractContextManager[None]:
         """The transaction around the run (env.py) or around one step (the runtime).
 
         With transactional DDL and one transaction for the run, the outer block is the
         transaction and steps run inside it; otherwise (``transaction_per_migration``, or a
         database without transactional DDL) each step gets its own. Offline, BEGIN/COMMIT
-        are written where the database has transactional DDL.
+        are written where the database has transactional DDL. The block that is not the
+        transaction is a shared no-op context (every step enters one).
         """
         if _per_migration != self.per_step:
-            yield
-            return
-        with self._execution.transaction():
-            yield
+            return _NO_BLOCK
+        return self._execution.transaction()
 
     @contextmanager
     def autocommit_block(self) -> Iterator[None]:
@@ -486,11 +484,8 @@ class MigrationContext:
         tracker = self._tracker
         assert tracker is not None
         started = time.perf_counter()
-        # the step's own transaction (begin_transaction(_per_migration=True), without
-        # building a generator for each step of a one-transaction run)
-        transaction = self._execution.transaction() if self.per_step else _NO_BLOCK
         with ExitStack() as window:
-            with transaction:
+            with self.begin_transaction(_per_migration=True):
                 self._execution.step_started(step)
                 if not is_stamp:
                     tracker.watching(report)

@@ -278,11 +278,10 @@ def import_file(path: str | os.PathLike[str], prefix: str = "_mig_revision") -> 
     path = os.fspath(path)
     stem = os.path.splitext(os.path.basename(path))[0]
     name = f"{prefix}_{_counter}_{_NON_WORD.sub('_', stem)}"
-    if path.endswith(".py"):  # source scripts: the code from the step cache (see there)
-        full = path if os.path.isabs(path) else os.path.abspath(path)
-        cached = cache_for(full)
-        if cached is not None:
-            return cached.load_module(full, name)
+    full = path if os.path.isabs(path) else os.path.abspath(path)
+    cached = cache_for(full)
+    if cached is not None:  # source scripts: the code from the step cache (see there)
+        return cached.load_module(full, name)
     import importlib.machinery
     import importlib.util
 
