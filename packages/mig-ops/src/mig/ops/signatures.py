@@ -138,7 +138,7 @@ class ArgumentBinder:
         "_defaults",
         "_name",
         "_named",
-        "_params",
+        "_names",
         "_positional",
         "_signature",
         "_var_keyword",
@@ -148,7 +148,7 @@ class ArgumentBinder:
     def __init__(self, signature: inspect.Signature, name: str) -> None:
         self._signature, self._name = signature, name
         params = list(signature.parameters.values())[1:]  # without ``self``
-        self._params = tuple(params)
+        self._names = tuple(p.name for p in params)  # (Parameter.name is a property)
         self._positional = tuple(
             p.name for p in params if p.kind in (_P.POSITIONAL_ONLY, _P.POSITIONAL_OR_KEYWORD)
         )
@@ -178,8 +178,7 @@ class ArgumentBinder:
             else:
                 return _arguments(self._signature, self._name, owner, args, kw)
         values: dict[str, Any] = {}
-        for param in self._params:
-            name = param.name
+        for name in self._names:
             if name in given:
                 values[name] = given[name]
             elif name == self._var_positional:

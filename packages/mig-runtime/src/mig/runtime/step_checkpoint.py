@@ -22,8 +22,6 @@ and the rerun would skip by position, and the log says which directives it skips
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -84,23 +82,27 @@ class StepCheckpoints:
     def end_step(self) -> None:
         self._step, self.current = None, None
 
-    @contextmanager
-    def directive(self, operation: Any) -> Iterator[bool]:
-        """Around one op of the step: yields whether to run it (False: already committed)."""
+    def enter_directive(self, operation: Any) -> bool | None:
+        """Before one op of the step: whether to run it, and whether it is counted.
+
+        ``None``: run it, uncounted (outside a step, or a directive another one runs);
+        ``False``: skip it (a crashed run committed it); ``True``: run it as the step's
+        current directive, until :meth:`leave_directive`. (Two plain calls, not a context
+        manager: every directive of every step passes here.)
+        """
         if self._step is None or self._depth:
-            yield True  # outside a step, or a directive another one runs
-            return
+            return None
         index = self._count
         self._count += 1
         if index < self._skip_below:
             log.info("skipping %s (#%d): committed before the crash", operation.op_name, index)
-            yield False
-            return
+            return False
         self.current, self._depth = index, 1
-        try:
-            yield True
-        finally:
-            self.current, self._depth = None, 0
+        return True
+
+    def leave_directive(self) -> None:
+        """After a directive :meth:`enter_directive` counted (it ran, or failed)."""
+        self.current, self._depth = None, 0
 
     def before_commit(self, connection: Connection) -> bool:
         """Record, in the transaction about to commit, how many of the step's directives
@@ -137,8 +139,15 @@ class StepOperations(Operations):
         checkpoints = getattr(self.migration_context, "step_checkpoints", None)
         if checkpoints is None:
             return self.invoke_directive(operation)
-        with checkpoints.directive(operation) as run:
-            return self.invoke_directive(operation) if run else None
+        counted = checkpoints.enter_directive(operation)
+        if counted is None:
+            return self.invoke_directive(operation)
+        if not counted:
+            return None
+        try:
+            return self.invoke_directive(operation)
+        finally:
+            checkpoints.leave_directive()
 
     def invoke_directive(self, operation: Any) -> Any:
         """Run one directive (``--online`` runs it in its lock-light form instead)."""
