@@ -15,6 +15,7 @@ Types are compared by default; server defaults only when ``compare_server_defaul
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import sqlalchemy as sa
@@ -51,6 +52,24 @@ KNOWN_EQUIVALENT = [_mariadb_json]
 _SCALARS = (str, int, float, bool, type(None))
 
 
+_MEMOIZED = (sa.util.memoized_property, sa.util.HasMemoized.memoized_attribute)
+_derived_names: dict[tuple[type, str], bool] = {}
+
+
+def _is_derived(cls: type, name: str) -> bool:
+    """Whether ``name`` in a type's ``__dict__`` is a memoized property's cached value.
+
+    SQLAlchemy stores some results there on first use (``_type_affinity``, which its
+    reflection asks of a primary key's INTEGER): they follow from the class and the rest
+    of the state, so they are not part of what the type is.
+    """
+    found = _derived_names.get((cls, name))
+    if found is None:
+        static = inspect.getattr_static(cls, name, None)
+        found = _derived_names[(cls, name)] = isinstance(static, _MEMOIZED)
+    return found
+
+
 def type_key(type_: sa.types.TypeEngine) -> tuple[Any, ...] | None:
     """A hashable description of a type's state, or None when it holds anything richer
     than scalars (enum values, an item type, variants): then it is not cached."""
@@ -58,15 +77,16 @@ def type_key(type_: sa.types.TypeEngine) -> tuple[Any, ...] | None:
         state = vars(type_)
     except TypeError:
         return None
+    cls = type(type_)
     items: list[tuple[str, Any]] = []
     for name, value in state.items():
         if isinstance(value, _SCALARS):
             items.append((name, value))
         elif hasattr(value, "__len__") and len(value) == 0:
             continue
-        else:
+        elif not _is_derived(cls, name):
             return None
-    return (type(type_), tuple(sorted(items)))
+    return (cls, tuple(sorted(items)))
 
 
 def _cached_compare(ctx: AutogenContext, diff: ColumnDiff) -> bool:
