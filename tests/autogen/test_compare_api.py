@@ -151,6 +151,9 @@ def test_a_project_can_register_its_own_comparator(engine):
     [modify] = found.ops
     assert modify.ops[0].sqltext == "-- saw t"
     assert "test_note_every_table" not in comparators.names("table")
+    # the registry keeps each level's order between runs: unregistering must reach it
+    with engine.connect() as conn:
+        assert compare_to_ops(context(conn), md).ops == []
 
 
 def _wide_model(n: int) -> sa.MetaData:

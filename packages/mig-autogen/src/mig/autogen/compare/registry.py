@@ -37,6 +37,9 @@ class ComparatorRegistry:
 
     def __init__(self) -> None:
         self._items: dict[tuple[str, str], Registered] = {}
+        self._ordered: dict[str, tuple[Comparator, ...]] = {}
+        """Each level's functions in order, kept until the next (un)registration: a compare
+        of a large model runs a level once per table and once per column."""
 
     def register(
         self, level: str, fn: Comparator, *, order: int = 100, name: str | None = None
@@ -45,14 +48,25 @@ class ComparatorRegistry:
             raise ValueError(f"comparator level must be one of {LEVELS}, got {level!r}")
         key = name or f"{fn.__module__}.{fn.__qualname__}"
         self._items[(level, key)] = Registered(level, order, key, fn)
+        self._ordered.clear()
         return fn
 
     def unregister(self, level: str, name: str) -> None:
         self._items.pop((level, name), None)
+        self._ordered.clear()
+
+    def ordered(self, level: str) -> tuple[Comparator, ...]:
+        """The level's functions in order (the kept tuple: do not change the registry
+        while iterating it, a change takes effect at the next call)."""
+        found = self._ordered.get(level)
+        if found is None:
+            items = [r for r in self._items.values() if r.level == level]
+            items.sort(key=lambda r: (r.order, r.name))
+            found = self._ordered[level] = tuple(r.fn for r in items)
+        return found
 
     def for_level(self, level: str) -> list[Comparator]:
-        found = [r for r in self._items.values() if r.level == level]
-        return [r.fn for r in sorted(found, key=lambda r: (r.order, r.name))]
+        return list(self.ordered(level))
 
     def names(self, level: str) -> list[str]:
         found = [r for r in self._items.values() if r.level == level]
@@ -74,5 +88,5 @@ def comparator(
 
 
 def run(level: str, *args: Any) -> None:
-    for fn in comparators.for_level(level):
+    for fn in comparators.ordered(level):
         fn(*args)
