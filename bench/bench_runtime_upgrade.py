@@ -45,9 +45,13 @@ the client CPU per step of each, so the next person can see where the time goes.
 
     python bench/bench_runtime_upgrade.py [--url postgresql+psycopg://root@127.0.0.1:5432/mig_bench_upgrade]
                                           [--revisions 2000] [--repeat 3] [--profile]
-                                          [--skip-alembic]
+                                          [--skip-alembic] [--instructions]
 
-(`MIG_BENCH_URL` also sets the URL; `--profile` prints a cProfile of one extra mig run.)
+(`MIG_BENCH_URL` also sets the URL; `--profile` prints a cProfile of one extra mig run;
+`--instructions` counts, with valgrind's callgrind, the client instructions per step of mig
+and of the floor, each run minus a run of its imports alone: a figure that hardly moves
+with the machine's load or the server's speed, for comparing two versions of mig when the
+seconds are too noisy to tell a few microseconds apart; it takes about two minutes.)
 """
 
 from __future__ import annotations
@@ -130,6 +134,9 @@ class Config:
         return self.url if name == "sqlalchemy.url" else default
 
 location, url, mode = sys.argv[1], sys.argv[2], sys.argv[3]
+if mode == "imports":  # the baseline of --instructions: everything before the timed part
+    print(json.dumps({}))
+    raise SystemExit(0)
 if mode == "profile":
     import cProfile, pstats
     profiler = cProfile.Profile()
@@ -193,6 +200,9 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.schema import CreateTable
 t1 = time.perf_counter()
 location, url = sys.argv[1], sys.argv[2]
+if sys.argv[3:] == ["imports"]:  # the baseline of --instructions
+    print(json.dumps({}))
+    raise SystemExit(0)
 t2 = time.perf_counter()
 c2 = time.process_time()
 dialect = postgresql.psycopg.dialect()
@@ -355,6 +365,46 @@ def run_psql(url: str, path: Path, env: dict[str, str], attempts: int = 3) -> fl
     raise SystemExit(f"psql -f {path} failed:\n{proc.stderr[-3000:]}")
 
 
+def count_instructions(argv: list[str], url: str) -> int | None:
+    """Client instructions of one driver run, counted by valgrind's callgrind (None: no
+    valgrind). Unlike seconds, the count hardly moves with the machine's load or the
+    server's speed; hash randomisation is fixed so two runs of the same code agree."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        return None
+    reset_schema(url)
+    with tempfile.TemporaryDirectory() as tmp:
+        proc = subprocess.run(
+            [valgrind, "--tool=callgrind", f"--callgrind-out-file={tmp}/out", *argv],
+            env={**DRIVER_ENV, "PYTHONHASHSEED": "0"},
+            capture_output=True,
+            text=True,
+        )
+    found = [ln for ln in proc.stderr.splitlines() if "Collected :" in ln]
+    if proc.returncode != 0 or not found:
+        raise SystemExit(f"{' '.join(argv[:2])} under valgrind failed:\n{proc.stderr[-3000:]}")
+    return int(found[-1].rsplit(":", 1)[1].replace(",", ""))
+
+
+def print_instructions(mig_cmd: list[str], floor_cmd: list[str], url: str, n: int) -> None:
+    """mig's and the floor's client instructions per step (each run minus its imports)."""
+    print("client instructions per step (valgrind callgrind, each run minus its imports):")
+    per_step = {}
+    for name, full, baseline in (
+        ("floor", floor_cmd, [*floor_cmd, "imports"]),
+        ("mig", [*mig_cmd, "run"], [*mig_cmd, "imports"]),
+    ):
+        ran, imported = count_instructions(full, url), count_instructions(baseline, url)
+        if ran is None or imported is None:
+            print("  valgrind is not installed: no instruction counts")
+            return
+        per_step[name] = (ran - imported) / n
+        print(f"  {name:<6} {per_step[name]:>10,.0f}")
+    own = per_step["mig"] - per_step["floor"]
+    ratio = per_step["mig"] / per_step["floor"]
+    print(f"  mig / floor = {ratio:.2f}x; mig's own: {own:,.0f} a step")
+
+
 def ensure_alembic() -> Path:
     python = ALEMBIC_VENV / "bin" / "python"
     check = [str(python), "-c", "import alembic, psycopg"]
@@ -375,6 +425,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--profile", action="store_true", help="cProfile one mig run")
     parser.add_argument("--skip-alembic", action="store_true")
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count mig's and the floor's client instructions per step (valgrind)",
+    )
     args, _ = parser.parse_known_args()  # `nox -s bench -- ...` passes its args to every bench
     url, n = args.url, args.revisions
     head = f"r{n - 1:04d}"
@@ -520,6 +575,8 @@ def main() -> None:
             )
             print(f"alembic / psql  = {alembic_s / psql_s:.2f}x")
             print(f"alembic / mig   = {alembic_s / mig_s:.2f}x")
+        if args.instructions:
+            print_instructions(mig_cmd, floor_cmd, url, n)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
