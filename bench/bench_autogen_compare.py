@@ -33,16 +33,15 @@ import os
 import subprocess
 import sys
 import time
-import venv
 from pathlib import Path
 
 import sqlalchemy as sa
+from _alembic_venv import ensure_alembic_venv
 from _database import ensure_database
 
 DEFAULT_URL = "postgresql+psycopg://root@127.0.0.1:5432/mig_bench_compare"
 DEFAULT_MARIADB_URL = "mariadb+pymysql://root@127.0.0.1:3306/mig_bench_compare"
 TARGET_ALEMBIC, TARGET_REFLECT = 6.0, 0.6
-ALEMBIC_VENV = Path("/tmp/alembic-bench-venv")
 HERE = Path(__file__).resolve()
 
 
@@ -132,20 +131,6 @@ def time_reflect(engine: sa.Engine, md: sa.MetaData, repeat: int) -> float:
     seconds, reflected = best_of(repeat, run)
     assert len(reflected.tables) == len(names)
     return seconds
-
-
-def ensure_alembic_venv() -> Path:
-    python = ALEMBIC_VENV / "bin" / "python"
-    check = [str(python), "-c", "import alembic, psycopg, sqlalchemy"]
-    if python.exists() and subprocess.run(check, capture_output=True).returncode == 0:
-        return python
-    print(f"creating {ALEMBIC_VENV} with Alembic ...", flush=True)
-    venv.EnvBuilder(with_pip=True, clear=True).create(ALEMBIC_VENV)
-    subprocess.run(
-        [str(python), "-m", "pip", "install", "-q", "alembic==1.*", "psycopg[binary]", "pymysql"],
-        check=True,
-    )
-    return python
 
 
 def time_alembic(url: str, n: int, repeat: int) -> tuple[float, str]:

@@ -64,14 +64,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import venv
 from pathlib import Path
 
 import sqlalchemy as sa
+from _alembic_venv import ensure_alembic_venv
 from _database import ensure_database, psql_argv, reset_schema
 
 DEFAULT_URL = "postgresql+psycopg://root@127.0.0.1:5432/mig_bench_upgrade"
-ALEMBIC_VENV = Path("/tmp/alembic-bench-venv")
 TARGET = 1.3  # mig / psql running the net SQL (issue "Speed close to the floor")
 FLOOR_TARGET = 1.3  # mig / the floor driver: the restatement proposed on the issue (see its notes)
 
@@ -405,19 +404,6 @@ def print_instructions(mig_cmd: list[str], floor_cmd: list[str], url: str, n: in
     print(f"  mig / floor = {ratio:.2f}x; mig's own: {own:,.0f} a step")
 
 
-def ensure_alembic() -> Path:
-    python = ALEMBIC_VENV / "bin" / "python"
-    check = [str(python), "-c", "import alembic, psycopg"]
-    if python.exists() and subprocess.run(check, capture_output=True).returncode == 0:
-        return python
-    print(f"creating {ALEMBIC_VENV} with Alembic ...", flush=True)
-    venv.create(ALEMBIC_VENV, with_pip=True, clear=True)
-    subprocess.run(
-        [str(python), "-m", "pip", "install", "-q", "alembic", "psycopg[binary]"], check=True
-    )
-    return python
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default=os.environ.get("MIG_BENCH_URL", DEFAULT_URL))
@@ -486,7 +472,7 @@ def main() -> None:
                 results[key].append(run_psql(url, path, env))
                 check_applied(url, "mig_version", head, n)
 
-        alembic_python = None if args.skip_alembic else ensure_alembic()
+        alembic_python = None if args.skip_alembic else ensure_alembic_venv()
 
         def time_alembic() -> None:
             reset_schema(url)
@@ -500,6 +486,8 @@ def main() -> None:
         reset_schema(url)
         first_mig = run_json([*mig_cmd, "run"], url)["upgrade"]
         print(f"first mig run (compiles {n} scripts, writes the header cache): {first_mig:.2f}s")
+        reset_schema(url)
+        run_json(floor_cmd, url)  # the floor's own .pyc files (mig keeps its step cache)
         if alembic_python is not None:
             reset_schema(url)
             run_json([str(alembic_python), "-c", ALEMBIC_DRIVER, str(alembic_dir), url], url)
