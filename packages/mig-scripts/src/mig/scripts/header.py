@@ -260,6 +260,19 @@ _counter = 0
 _NON_WORD = re.compile(r"\W")
 
 
+_step_cache: ModuleType | None = None
+
+
+def step_cache() -> ModuleType:
+    """:mod:`mig.scripts.step_cache`, imported on first use (listing scripts never needs it)."""
+    global _step_cache
+    if _step_cache is None:
+        from mig.scripts import step_cache as module
+
+        _step_cache = module
+    return _step_cache
+
+
 def import_file(path: str | os.PathLike[str], prefix: str = "_mig_revision") -> ModuleType:
     """Import a Python file (source or ``.pyc``) under a private module name.
 
@@ -269,17 +282,16 @@ def import_file(path: str | os.PathLike[str], prefix: str = "_mig_revision") -> 
     the caller to word (the runtime's ScriptParseError here, lint's MigrationLoadError).
     Every step of an upgrade comes through here, so the path stays a string (no ``Path``)
     and is made absolute only when it is not. (The import machinery is imported here, not
-    at the top: listing never needs it.)
+    at the top: listing never needs it; the module is kept once imported, since an import
+    statement in the function costs a microsecond every step.)
     """
-    from mig.scripts.step_cache import cache_for
-
     global _counter
     _counter += 1
     path = os.fspath(path)
     stem = os.path.splitext(os.path.basename(path))[0]
     name = f"{prefix}_{_counter}_{_NON_WORD.sub('_', stem)}"
     full = path if os.path.isabs(path) else os.path.abspath(path)
-    cached = cache_for(full)
+    cached = step_cache().cache_for(full)
     if cached is not None:  # source scripts: the code from the step cache (see there)
         return cached.load_module(full, name)
     import importlib.machinery

@@ -14,7 +14,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from mig.scripts.header import Header, load_module, read_header
+from mig.scripts.header import Header, load_module, read_header, step_cache
 
 if TYPE_CHECKING:
     from mig.scripts.graph import RevisionMap
@@ -190,14 +190,13 @@ class Script:
         """``sha256:<hex>`` of the script's source, as the history table records it: of
         the source the imported module ran, once it is imported (so a file edited since
         is not what the row names), else from the step cache."""
-        from mig.scripts.step_cache import checksum_of, ran_checksum
-
+        cache = step_cache()
         if self._module is not None:
-            ran = ran_checksum(self._module)
+            ran = cache.ran_checksum(self._module)
             if ran is not None:
                 return ran
         path = self.path
-        return None if path is None else checksum_of(path)
+        return None if path is None else cache.checksum_of(path)
 
     # --- the text ------------------------------------------------------------------------
 
