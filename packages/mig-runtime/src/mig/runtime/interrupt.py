@@ -11,7 +11,7 @@ a :class:`GracefulInterrupt` for the run (``with GracefulInterrupt(notify) as gu
   ending the run normally so what was done is committed; ``guard.requested`` then tells
   the command to exit with :data:`EXIT_INTERRUPTED`;
 - a second SIGINT raises :class:`KeyboardInterrupt` at once, except inside
-  :func:`protected` (from a step's last statement until its version row is committed),
+  :class:`StepWindow` (from a step's last statement until its version row is committed),
   where it is held until the window closes.
 
 Only the main thread can receive signals; elsewhere the guard does nothing and Ctrl-C
@@ -24,7 +24,7 @@ from __future__ import annotations
 import signal
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager
 from types import FrameType
 from typing import Any
 
@@ -90,14 +90,40 @@ def stop_requested() -> bool:
     return _active is not None and _active.requested
 
 
-_UNGUARDED = nullcontext()
+class StepWindow:
+    """A step's window a second Ctrl-C must not cut: from :meth:`protect` (the step's last
+    statement) until the block ends (its version row committed).
 
-
-def protected() -> AbstractContextManager[None]:
-    """A window a second Ctrl-C must not cut (a step's last statement to its version row).
-
-    Entered once a step; without a guard (mig-runtime used from a program) it is a shared
-    no-op context, which costs less than a generator each time.
+    The runtime opens the block around the step's transaction and calls :meth:`protect`
+    inside it, so the window outlives the transaction. Without a guard (mig-runtime used
+    from a program) it is one shared object whose methods do nothing: every step passes
+    here, and an ExitStack per step cost more than the rest of the window.
     """
+
+    __slots__ = ("_guard", "_held")
+
+    def __init__(self, guard: GracefulInterrupt | None) -> None:
+        self._guard = guard
+        self._held: AbstractContextManager[None] | None = None
+
+    def __enter__(self) -> StepWindow:
+        return self
+
+    def protect(self) -> None:
+        """From here on, a second Ctrl-C waits for the window to close."""
+        if self._guard is not None and self._held is None:
+            self._held = self._guard.protect()
+            self._held.__enter__()
+
+    def __exit__(self, *exc: Any) -> bool | None:
+        held, self._held = self._held, None
+        return None if held is None else held.__exit__(*exc)
+
+
+_UNGUARDED = StepWindow(None)
+
+
+def step_window() -> StepWindow:
+    """The Ctrl-C window of the step about to run (see :class:`StepWindow`)."""
     guard = _active
-    return _UNGUARDED if guard is None else guard.protect()
+    return _UNGUARDED if guard is None else StepWindow(guard)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 import sqlalchemy as sa
@@ -484,7 +484,7 @@ class MigrationContext:
         tracker = self._tracker
         assert tracker is not None
         started = time.perf_counter()
-        with ExitStack() as window:
+        with interrupt.step_window() as window:
             with self.begin_transaction(_per_migration=True):
                 self._execution.step_started(step)
                 if not is_stamp:
@@ -515,7 +515,7 @@ class MigrationContext:
                     self._versions.flush()
                     if getattr(step, "purge", False):
                         self.impl.execute(self._version_table.table.delete())
-                window.enter_context(interrupt.protected())
+                window.protect()
                 self._versions.record(
                     step.heads_before,
                     step.heads_after,
