@@ -8,7 +8,9 @@ the mtime back, an edit within the racy window, a corrupt or foreign cache file.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import inspect
+import marshal
 import os
 import sys
 import time
@@ -103,8 +105,10 @@ def test_a_racy_file_is_not_stored(folder: Path, compiles: list[str]) -> None:
         lambda data: data[:-1] + bytes([data[-1] ^ 1]),  # one bit flipped
         lambda data: b"migsteps\n\x00\x00\x00\x00" + data[13:],  # another Python's magic
         lambda data: b"",
+        # format 1 (code objects, not their bytes), as mig-scripts before format 2 wrote it
+        lambda data: b"migsteps\n" + importlib.util.MAGIC_NUMBER + data[len(step_cache._MAGIC) :],
     ],
-    ids=["truncated", "bit-flip", "other-python", "empty"],
+    ids=["truncated", "bit-flip", "other-python", "empty", "format-1"],
 )
 def test_a_damaged_cache_is_ignored_and_replaced(folder: Path, compiles: list[str], damage) -> None:
     a = _script(folder / "a.py", 3)
@@ -118,6 +122,45 @@ def test_a_damaged_cache_is_ignored_and_replaced(folder: Path, compiles: list[st
     _new_process()
     assert import_file(a).upgrade() == 3
     assert compiles == ["a.py", "a.py"]  # read again once, then cached again
+
+
+def test_only_the_scripts_that_run_are_unmarshalled(folder: Path, monkeypatch) -> None:
+    """An upgrade of the last few of many revisions reads the folder's cache once and
+    unmarshals the code of those few only."""
+    paths = [_script(folder / f"s{i}.py", i) for i in range(5)]
+    for path in paths:
+        import_file(path)
+    step_cache.flush_all()
+    _new_process()
+    loaded: list[type] = []
+
+    class CountingMarshal:
+        def loads(self, data):
+            value = marshal.loads(data)
+            loaded.append(type(value))
+            return value
+
+    monkeypatch.setattr(step_cache, "marshal", CountingMarshal())
+    assert import_file(paths[3]).upgrade() == 3
+    assert import_file(paths[4]).upgrade() == 4
+    assert [t.__name__ for t in loaded] == ["dict", "code", "code"]
+
+
+def test_a_cached_code_that_will_not_load_is_compiled_again(
+    folder: Path, compiles: list[str]
+) -> None:
+    a = _script(folder / "a.py", 4)
+    import_file(a)
+    step_cache.flush_all()
+    _new_process()
+    cache = step_cache.cache_for(a)
+    entries = cache._load()
+    entries[str(a)] = (*entries[str(a)][:5], b"not marshal data")
+    cache._dirty = True
+    assert cache.save()  # stored with a valid CRC: only the entry itself is bad
+    _new_process()
+    assert import_file(a).upgrade() == 4
+    assert compiles == ["a.py", "a.py"]
 
 
 def test_no_file_when_python_writes_no_bytecode(folder: Path, monkeypatch) -> None:

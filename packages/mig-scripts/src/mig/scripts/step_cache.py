@@ -4,9 +4,11 @@ Why: an upgrade imports each script it runs and records a sha256 of its source i
 history table. Through ``importlib`` a script costs a spec, a loader, a ``stat`` and a read
 of its ``.pyc`` with its own validation, and the checksum one more read of the source:
 about 180 µs a step here, more than the rest of mig's own work for a small step. Kept in
-``<folder>/__pycache__/mig-steps.<cache tag>.cache``, the code objects of a whole folder are
-one read and one ``marshal.loads``; a step then costs one ``stat`` and the ``exec`` of its
-module body.
+``<folder>/__pycache__/mig-steps.<cache tag>.cache``, a whole folder's entries are one read
+and one ``marshal.loads``; a step then costs one ``stat``, the ``marshal.loads`` of its own
+code and the ``exec`` of its module body. Each script's code stays marshalled bytes until its
+step runs: an upgrade of the last few of 2,000 revisions unmarshals a few code objects, not
+2,000 (2 ms instead of 13 ms on the development machine).
 
 Safety rules (the same as the revision cache's, :mod:`mig.scripts.cache`):
 
@@ -42,11 +44,13 @@ from mig.scripts.scan import CACHE_DIR
 
 __all__ = ["StepCache", "cache_for", "checksum_of", "flush_all", "forget"]
 
-_MAGIC = b"migsteps\n" + importlib.util.MAGIC_NUMBER
+_FORMAT = b"\x02"  # 2: each entry's code is marshalled bytes (1 held code objects)
+_MAGIC = b"migsteps\n" + _FORMAT + importlib.util.MAGIC_NUMBER
 CHECKSUM_PREFIX = "sha256:"
 
-# path -> (size, mtime_ns, ctime_ns, inode, sha256 hex, code)
-_Entry = tuple[int, int, int, int, str, CodeType]
+# path -> (size, mtime_ns, ctime_ns, inode, sha256 hex, code): the code is a code object
+# when compiled in this process, its marshalled bytes when read from the cache file
+_Entry = tuple[int, int, int, int, str, CodeType | bytes]
 
 
 def _stamp(st: os.stat_result) -> tuple[int, int, int, int]:
@@ -95,7 +99,11 @@ class StepCache:
             if not self._dirty or self._entries is None or sys.dont_write_bytecode:
                 return False
             limit = now_ns() - RACY_NS
-            kept = {p: e for p, e in self._entries.items() if e[1] <= limit}
+            kept = {
+                p: e if type(e[5]) is bytes else (*e[:5], marshal.dumps(e[5]))
+                for p, e in self._entries.items()
+                if e[1] <= limit
+            }
             self._dirty = False
         body = marshal.dumps(kept)
         return write_atomically(self.path, [_MAGIC + zlib.crc32(body).to_bytes(4, "little"), body])
@@ -135,7 +143,7 @@ class StepCache:
         looking at the file again.
         """
         entry = self.entry(path)
-        code = entry[5]
+        code = entry[5] if type(entry[5]) is not bytes else self._unmarshal(path, entry)
         loader = importlib.machinery.SourceFileLoader(name, path)
         module = ModuleType(name)
         module.__file__ = path
@@ -151,6 +159,21 @@ class StepCache:
             del sys.modules[name]
             raise
         return module
+
+    def _unmarshal(self, path: str, entry: _Entry) -> CodeType:
+        """The code of an entry read from the cache file; compiled again if it will not
+        load (the file's CRC makes that all but impossible, but a step must still run)."""
+        try:
+            code = marshal.loads(entry[5])
+        except (EOFError, ValueError, TypeError):
+            code = None
+        if type(code) is CodeType:
+            return code
+        with self._lock:
+            self._load().pop(path, None)
+        fresh = self.entry(path)[5]
+        assert type(fresh) is CodeType
+        return fresh
 
 
 _caches: dict[str, StepCache] = {}
