@@ -68,7 +68,11 @@ def source_table(
             f"cannot reflect it: use op.batch_alter_table({batch.table_name!r}, "
             "copy_from=sa.Table(...)) describing the table as it is"
         )
-    if not sa.inspect(impl.connection).has_table(batch.table_name, schema=batch.schema):
+    # Under a schema_translate_map the table is reflected, and rebuilt, under the schema its
+    # statements reach: reflection names a foreign key's table there, and SQLite leaves out
+    # a foreign key whose table seems to be in another schema than its own.
+    in_catalog = impl.catalog_schema(batch.schema)
+    if not sa.inspect(impl.connection).has_table(batch.table_name, schema=in_catalog):
         raise BatchError(
             f"batch_alter_table: table {batch.table_name!r} does not exist on {impl.dialect_name}"
         )
@@ -76,7 +80,7 @@ def source_table(
         batch.table_name,
         md,
         *[a._copy() if hasattr(a, "_copy") else a for a in batch.reflect_args],
-        schema=batch.schema,
+        schema=in_catalog,
         autoload_with=impl.connection,
         **batch.reflect_kwargs,
     )

@@ -22,6 +22,8 @@ from sqlalchemy.sql.ddl import ExecutableDDLElement
 from sqlalchemy.sql.schema import DefaultClause, FetchedValue
 from sqlalchemy.sql.type_api import TypeEngine
 
+from mig.ddl.schema_map import compiled_schema
+
 # -- helpers shared by every dialect's compilation ---------------------------------------
 
 
@@ -31,7 +33,9 @@ def quote(compiler: DDLCompiler, name: str) -> str:
 
 
 def table_name(compiler: DDLCompiler, name: str, schema: str | None) -> str:
-    """``schema.table`` with each part quoted as needed."""
+    """``schema.table`` with each part quoted as needed, the schema as the connection's
+    ``schema_translate_map`` makes it (as SQLAlchemy names a Table's)."""
+    schema = compiled_schema(compiler.preparer, schema)
     prefix = f"{compiler.preparer.quote_schema(schema)}." if schema else ""
     return prefix + compiler.preparer.quote(name)
 
@@ -338,7 +342,8 @@ def _drop_constraint(element: DropConstraintByName, compiler: DDLCompiler, **kw:
 @compiles(DropIndexByName)
 def _drop_index(element: DropIndexByName, compiler: DDLCompiler, **kw: Any) -> str:
     guard = "IF EXISTS " if element.if_exists else ""
+    schema = compiled_schema(compiler.preparer, element.schema)
     name = constraint_name(compiler, element.name)
-    if element.schema:
-        name = f"{compiler.preparer.quote_schema(element.schema)}.{name}"
+    if schema:
+        name = f"{compiler.preparer.quote_schema(schema)}.{name}"
     return f"DROP INDEX {guard}{name}"

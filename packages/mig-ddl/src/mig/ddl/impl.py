@@ -36,6 +36,7 @@ from mig.ddl.plain_column import (  # noqa: F401  (public here too: dialect modu
     plain_column_hook,
 )
 from mig.ddl.registry import _add
+from mig.ddl.schema_map import catalog_schema
 from mig.ops import dispatch
 
 _SIMPLE_NAME = re.compile(r"^\w+$")
@@ -125,6 +126,9 @@ class DefaultImpl(EnumTypeMethods, IdentityMethods, CompareMethods):
         """Offline: every statement written, without terminator (what ``to_sql`` returns)."""
         self.direct_ddl: DirectDDL | None = None
         """Online: where DDL may go without SQLAlchemy's execute (set by the runtime)."""
+        self.rendering_map: Mapping[str | None, str | None] | None = None
+        """Offline: a ``schema_translate_map`` to write names with (an online run's plan
+        rendered as text, see ``online.statements_as_written``)."""
 
     @property
     def dialect_name(self) -> str:
@@ -179,13 +183,31 @@ class DefaultImpl(EnumTypeMethods, IdentityMethods, CompareMethods):
         """A construct as the SQL text offline mode writes (no terminator)."""
         if isinstance(construct, str):
             return construct.strip()
+        translate = self.schema_translate_map()
+        kw: dict[str, Any] = (
+            {"schema_translate_map": translate, "render_schema_translate": True}
+            if translate
+            else {}
+        )
         if isinstance(construct, sa_ddl.BaseDDLElement):
-            compiled = construct.compile(dialect=self.dialect)
+            compiled = construct.compile(dialect=self.dialect, **kw)
         else:
             compiled = construct.compile(
-                dialect=self.dialect, compile_kwargs={"literal_binds": True}
+                dialect=self.dialect, compile_kwargs={"literal_binds": True}, **kw
             )
         return str(compiled).replace("\t", "    ").strip()
+
+    def schema_translate_map(self) -> Mapping[str | None, str | None] | None:
+        """The ``schema_translate_map`` the statements follow: the run's connection's online,
+        :attr:`rendering_map` offline; None without one."""
+        if self.as_sql or self.connection is None:
+            return self.rendering_map
+        return self.connection.get_execution_options().get("schema_translate_map")
+
+    def catalog_schema(self, schema: str | None) -> str | None:
+        """The schema this run's statements reach for ``schema``: where to look in the
+        catalog (an Inspector does not follow a ``schema_translate_map``; see schema_map)."""
+        return catalog_schema(None if self.as_sql else self.connection, schema)
 
     def _write_statement(self, sql: str) -> None:
         self.statements.append(sql)
@@ -392,6 +414,7 @@ class DefaultImpl(EnumTypeMethods, IdentityMethods, CompareMethods):
                 "drop the if_exists / if_not_exists argument, or run online",
             )
         insp = sa.inspect(self.connection)
+        schema = self.catalog_schema(schema)
         if not insp.has_table(table, schema=schema):
             return False
         return any(c["name"] == column for c in insp.get_columns(table, schema=schema))

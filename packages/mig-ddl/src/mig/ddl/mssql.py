@@ -139,6 +139,11 @@ class MSSQLImpl(DefaultImpl):
     supports_column_if_exists = False
 
     def comment_schema(self, schema: str | None) -> str | None:
+        """Extended properties name the schema: ``dbo`` for an op that names none (an
+        offline dialect knows no default schema), unless a ``schema_translate_map`` sends
+        such tables elsewhere (then SQLAlchemy writes the mapped one)."""
+        if schema is None and None in (self.schema_translate_map() or {}):
+            return None
         return schema or "dbo"
 
     def drop_column(self, op: ops.DropColumnOp) -> None:

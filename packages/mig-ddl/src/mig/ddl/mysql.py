@@ -202,7 +202,7 @@ class MySQLImpl(DefaultImpl):
         if op.existing_type is not None or self.as_sql or self.connection is None:
             return op.existing_type
         insp = sa.inspect(self.connection)
-        for col in insp.get_columns(op.table_name, schema=op.schema):
+        for col in insp.get_columns(op.table_name, schema=self.catalog_schema(op.schema)):
             if col["name"] == op.column_name:
                 return col["type"]
         return None
@@ -227,7 +227,8 @@ class MySQLImpl(DefaultImpl):
             return drop
         if self.as_sql or self.connection is None:
             return None
-        checks = sa.inspect(self.connection).get_check_constraints(drop.table, schema=drop.schema)
+        schema = self.catalog_schema(drop.schema)
+        checks = sa.inspect(self.connection).get_check_constraints(drop.table, schema=schema)
         return drop if str(drop.name) in {c["name"] for c in checks} else None
 
     # -- constraints and indexes ------------------------------------------------------------
@@ -252,7 +253,8 @@ class MySQLImpl(DefaultImpl):
                 self.unsupported(
                     op.op_name, "MySQL has no DROP INDEX IF EXISTS", "drop the if_exists argument"
                 )
-            names = {i["name"] for i in insp.get_indexes(op.table_name, schema=op.schema)}
+            schema = self.catalog_schema(op.schema)
+            names = {i["name"] for i in insp.get_indexes(op.table_name, schema=schema)}
             if op.index_name not in names:
                 return
             op = ops.DropIndexOp(op.index_name, op.table_name, schema=op.schema)

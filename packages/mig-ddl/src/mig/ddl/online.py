@@ -156,5 +156,6 @@ def statements_as_written(impl: DefaultImpl, op: ops.MigrateOperation) -> list[s
     offline = get_impl(
         impl.dialect, None, as_sql=True, output_buffer=io.StringIO(), options=impl.options
     )
+    offline.rendering_map = impl.schema_translate_map()  # names as the run reaches them
     offline.run(op)
     return list(offline.statements)

@@ -41,7 +41,8 @@ def _spellings(sql: str) -> tuple[str, tuple[str, ...]]:
     return f"{sql}, ALGORITHM=INSTANT", (f"{sql}, ALGORITHM=INPLACE, LOCK=NONE",)
 
 
-def _where(table: str, schema: str | None) -> str:
+def _where(impl: DefaultImpl, table: str, schema: str | None) -> str:
+    schema = impl.catalog_schema(schema)  # the database a schema_translate_map points at
     where = "DATABASE()" if schema is None else literal(schema)
     return f"table_schema = {where} AND table_name = {literal(table)}"
 
@@ -63,7 +64,7 @@ def create_index(impl: DefaultImpl, op: ops.CreateIndexOp) -> LockLightPlan:
     if name:
         run_if = (
             "SELECT COUNT(*) = 0 FROM information_schema.statistics WHERE "
-            f"{_where(op.table_name, op.schema)} AND index_name = {literal(str(name))}"
+            f"{_where(impl, op.table_name, op.schema)} AND index_name = {literal(str(name))}"
         )
     return _plan(impl, op, f"{op.table_name}.{name}", run_if)
 
@@ -74,7 +75,7 @@ def _constraint_plan(impl: DefaultImpl, op: Any) -> LockLightPlan:
     if name:
         run_if = (
             "SELECT COUNT(*) = 0 FROM information_schema.table_constraints WHERE "
-            f"{_where(op.table_name, op.schema)} AND constraint_name = {literal(str(name))}"
+            f"{_where(impl, op.table_name, op.schema)} AND constraint_name = {literal(str(name))}"
         )
     return _plan(impl, op, f"{op.table_name}.{name}", run_if)
 
@@ -107,7 +108,7 @@ def alter_column(impl: DefaultImpl, op: ops.AlterColumnOp) -> LockLightPlan | No
     if only_nullable:
         run_if = (
             "SELECT COUNT(*) > 0 FROM information_schema.columns WHERE "
-            f"{_where(op.table_name, op.schema)} AND column_name = {literal(op.column_name)} "
+            f"{_where(impl, op.table_name, op.schema)} AND column_name = {literal(op.column_name)} "
             "AND is_nullable = 'YES'"
         )
     return _plan(impl, op, f"{op.table_name}.{op.column_name}", run_if)

@@ -46,7 +46,9 @@ CHECK_NAME_PREFIX = "mig_nn_"
 
 
 def _qualified(impl: DefaultImpl, name: str, schema: str | None) -> str:
+    """``schema.name`` as the run's statements reach it (its schema_translate_map applied)."""
     prep = impl.dialect.identifier_preparer
+    schema = impl.catalog_schema(schema)
     return f"{prep.quote_schema(schema)}.{prep.quote(name)}" if schema else prep.quote(name)
 
 

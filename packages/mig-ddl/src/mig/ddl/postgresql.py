@@ -100,7 +100,8 @@ class PostgresqlImpl(PostgresqlTypeMethods, DefaultImpl):
                     continue
                 self._offline_types.add(written)
             elif self.connection is not None:
-                if self.dialect.has_type(self.connection, type_.name, schema=enum_schema):
+                in_catalog = self.catalog_schema(enum_schema)
+                if self.dialect.has_type(self.connection, type_.name, schema=in_catalog):
                     continue
             self.execute(pg.CreateEnumType(type_))
 

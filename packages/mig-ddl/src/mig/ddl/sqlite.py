@@ -141,7 +141,7 @@ class SQLiteImpl(DefaultImpl):
 
     def _column_is_bound(self, op: ops.DropColumnOp) -> bool:
         insp = sa.inspect(self.connection)
-        name, schema, col = op.table_name, op.schema, op.column_name
+        name, schema, col = op.table_name, self.catalog_schema(op.schema), op.column_name
         if not insp.has_table(name, schema=schema):
             return False
         groups = [

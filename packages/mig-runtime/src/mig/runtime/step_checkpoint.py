@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from mig.ddl.schema_map import catalog_schema
 from mig.ops import Operations
 from mig.runtime.backfill_progress import ProgressTable
 
@@ -54,7 +55,8 @@ class StepCheckpoints:
     def load(self, connection: Connection) -> None:
         """Read every step's checkpoint (once, at the start of a run)."""
         self._saved = {}
-        if not sa.inspect(connection).has_table(self.table.name, schema=self.table.schema):
+        schema = catalog_schema(connection, self.table.schema)  # where CREATE TABLE put it
+        if not sa.inspect(connection).has_table(self.table.name, schema=schema):
             return
         c = self.table.table.c
         rows = connection.execute(

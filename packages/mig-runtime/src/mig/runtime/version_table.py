@@ -18,6 +18,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ClauseElement
 
+from mig.ddl.schema_map import catalog_schema
+
 VERSION_COLUMN = "version_num"
 
 DEFAULT_VERSION_TABLE = "mig_version"
@@ -45,10 +47,7 @@ class OwnTable:
     def exists(self, connection: Connection) -> bool:
         """Whether the table is there, in the schema a ``schema_translate_map`` makes of
         ours (SQLAlchemy's statements follow the map; reflection does not)."""
-        schema = self.schema
-        translate = connection.get_execution_options().get("schema_translate_map")
-        if translate:
-            schema = translate.get(schema, schema)
+        schema = catalog_schema(connection, self.schema)
         return sa.inspect(connection).has_table(self.name, schema=schema)
 
     def create_statement(self) -> ClauseElement:
