@@ -5,6 +5,7 @@ inside `await connection.run_sync(do_run_migrations)`, and `op.run_async` in a m
 from __future__ import annotations
 
 import io
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ import sqlalchemy as sa
 
 from mig.runtime import StepFailed
 
+from .conftest import MIG
 from .history_sql import insert_history, script_of
 from .runtime_project import (
     async_url,
@@ -135,3 +137,29 @@ def test_run_async_offline_is_a_clear_error(engine: sa.Engine, tmp_path: Path) -
     config, location = async_project(engine, tmp_path)
     with pytest.raises(StepFailed, match=r"^upgrade of revision r2 failed: op\.get_bind\(\): "):
         command(config, location, "up", "head", as_sql=True, output_buffer=io.StringIO())
+
+
+def test_the_async_template_upgrades_from_the_command_line(
+    engine: sa.Engine, tmp_path: Path
+) -> None:
+    """``mig upgrade`` in a process of its own, where nothing else listens on Engine: mig's
+    fast paths for psycopg (the history rows by COPY) are taken there, and must not be on
+    an AsyncConnection (in this test process a library's class-level listener turns them
+    off, so the test above cannot tell)."""
+    async_project(engine, tmp_path)
+    ini = tmp_path / "mig.ini"
+    lines = [
+        f"sqlalchemy.url = {async_url(engine)}" if line.startswith("sqlalchemy.url") else line
+        for line in ini.read_text().splitlines()
+    ]
+    ini.write_text("\n".join(lines) + "\n")
+    proc = subprocess.run(
+        [MIG, "upgrade", "head"], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert version_rows(engine) == ["r3"]
+    with engine.connect() as conn:
+        history = conn.execute(
+            sa.text("SELECT revision FROM mig_version_history ORDER BY id")
+        ).scalars()
+        assert list(history) == ["r1", "r2", "r3"]

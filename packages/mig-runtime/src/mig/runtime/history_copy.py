@@ -8,8 +8,9 @@ that run. ``COPY ... FROM STDIN`` takes about 5 ms for the same rows.
 Only when nothing would miss the statement or read it differently: no SQLAlchemy event
 listener on the connection (a ``before_cursor_execute`` listener would never see COPY), no
 SQL logging, no ``schema_translate_map`` (the table is named as SQLAlchemy names it), and
-the driver not in pipeline mode. Otherwise, and on every other database and driver, the
-rows go through SQLAlchemy as before (:meth:`mig.runtime.history.HistoryTable.insert_rows`).
+the driver not in pipeline mode, nor asyncio (psycopg's AsyncConnection). Otherwise, and on
+every other database and driver, the rows go through SQLAlchemy as before
+(:meth:`mig.runtime.history.HistoryTable.insert_rows`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ def can_copy(connection: Connection) -> bool:
     """Whether rows may be written to this connection with psycopg's COPY just now."""
     dialect = connection.dialect
     if dialect.name != "postgresql" or dialect.driver != "psycopg":
+        return False
+    if dialect.is_async:  # an AsyncConnection's raw cursor has no blocking COPY to write to
         return False
     if not only_mig_listens(connection):
         return False
