@@ -76,6 +76,23 @@ class MigrateOperation:
             shown += [f"{k}={v!r}" for k, v in sorted(self.kw.items())]
         return f"{type(self).__name__}({', '.join(shown)})"
 
+    def target(self) -> str:
+        """What this directive changes, by name only: ``add_column(table_name=t, column=a)``.
+
+        Types, defaults, SQL text and rows are left out: a rerun of an unchanged script may
+        build them differently (a timestamp, a generated key) and still make the same
+        change. The runtime compares these to tell whether a script edited after a run that
+        stopped part way still begins with the directives that run committed.
+        """
+        shown = []
+        for field in self.fields:
+            if field.names_target is None:
+                continue
+            value = getattr(self, field.name, None)
+            if value is not None:
+                shown.append(f"{field.name}={field.names_target(value)}")
+        return f"{self.op_name or type(self).__name__}({', '.join(shown)})"
+
     # -- inversion -----------------------------------------------------------------------
 
     def reverse(self) -> MigrateOperation:

@@ -31,6 +31,9 @@ class Field:
     decode: Decoder
     default: Any = None
     required: bool = False
+    names_target: Callable[[Any], str | None] | None = None
+    """For a field that names what the directive changes (a table, a column, an index):
+    the name in its value. See ``MigrateOperation.target``."""
 
     def is_default(self, value: Any) -> bool:
         if self.required:
@@ -66,8 +69,8 @@ def _optional(encode: Encoder, decode: Decoder) -> tuple[Encoder, Decoder]:
 def name(field: str, required: bool = True) -> Field:
     """A table, column or constraint name: a string, or None where it is optional."""
     if required:
-        return Field(field, _identity, _check(str, "a string"), required=True)
-    return Field(field, *_optional(_identity, _check(str, "a string or null")))
+        return Field(field, _identity, _check(str, "a string"), required=True, names_target=str)
+    return Field(field, *_optional(_identity, _check(str, "a string or null")), names_target=str)
 
 
 def flag(field: str, default: bool | None = None) -> Field:
@@ -153,7 +156,13 @@ def comment(field: str, default: Any = False) -> Field:
 
 
 def column(field: str) -> Field:
-    return Field(field, schema_codec.encode_column, schema_codec.decode_column, required=True)
+    return Field(
+        field,
+        schema_codec.encode_column,
+        schema_codec.decode_column,
+        required=True,
+        names_target=_name_of,
+    )
 
 
 def table(field: str) -> Field:
@@ -162,8 +171,16 @@ def table(field: str) -> Field:
 
 def table_clause(field: str) -> Field:
     return Field(
-        field, schema_codec.encode_table_clause, schema_codec.decode_table_clause, required=True
+        field,
+        schema_codec.encode_table_clause,
+        schema_codec.decode_table_clause,
+        required=True,
+        names_target=_name_of,
     )
+
+
+def _name_of(item: Any) -> str | None:
+    return getattr(item, "name", None)
 
 
 def schema_items(field: str, default: Any = (), required: bool = False) -> Field:

@@ -29,3 +29,8 @@ class StepFailed(MigRuntimeError):
         reason = str(getattr(cause, "orig", None) or cause).splitlines()[0]
         verb = "upgrade" if direction == "up" else "downgrade"
         super().__init__(f"{verb} of revision {revision} failed{where}: {reason}")
+
+
+class EditedAfterCheckpoint(MigRuntimeError):
+    """A step resumed after a run that stopped part way through it no longer begins with
+    the directives that run committed: skipping them by count would skip other changes."""

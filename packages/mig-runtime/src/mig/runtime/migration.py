@@ -491,10 +491,12 @@ class MigrationContext:
                     tracker.watching(report)
                     self._step, self._step_end, self._backfills_in_step = step, [], 0
                     self._forgetting_progress = False
-                    if self.step_checkpoints is not None and self.step_checkpoints.start_step(
-                        step.revision, step.direction
+                    checkpoints = self.step_checkpoints
+                    if checkpoints is not None and checkpoints.start_step(
+                        step.revision, step.direction, step
                     ):
                         self.forget_step_progress()  # a resumed step: its checkpoint goes
+                        self.at_step_end(checkpoints.check_resumed)
                     with self._operations.activate():
                         try:
                             step.callable()(**kw)

@@ -15,12 +15,20 @@ The checkpoint is the row with ``op_index = -1`` of the backfill progress table
 count; it is deleted with the step's other progress rows in the transaction that writes
 the step's version row. The checkpoints are read once per run (one catalog query when
 the table does not exist, the common case), so a run that never commits mid-step pays
-nothing per step. The rerun must run the same script: a script edited between the crash
-and the rerun would skip by position, and the log says which directives it skips.
+nothing per step.
+
+The row's ``last_key`` records what was committed: the script's checksum and each
+committed directive's :meth:`~mig.ops.MigrateOperation.target` (its op and the names it
+acts on). A rerun of the same script skips by count. A script edited since (often to fix
+what stopped the run) is resumed only if it still begins with those directives; otherwise
+the step stops with :class:`EditedAfterCheckpoint` before running anything, instead of
+skipping directives that were never run. A row written before ``last_key`` was kept
+(``NULL``) is trusted by count, as before.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +37,8 @@ import sqlalchemy as sa
 from mig.ddl.schema_map import catalog_schema
 from mig.ops import Operations
 from mig.runtime.backfill_progress import ProgressTable
+from mig.runtime.errors import EditedAfterCheckpoint
+from mig.runtime.history import step_checksum
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -44,8 +54,11 @@ class StepCheckpoints:
 
     def __init__(self, table: ProgressTable) -> None:
         self.table = table
-        self._saved: dict[tuple[str, str], int] = {}
+        self._saved: dict[tuple[str, str], tuple[int, str | None]] = {}
         self._step: tuple[str, str] | None = None
+        self._source: Any = None  # the running step (its script's checksum, when needed)
+        self._entered: list[Any] = []  # the step's top-level directives so far, in order
+        self._expected: list[str] | None = None  # targets to match while skipping
         self._count = 0
         self._depth = 0
         self._skip_below = 0
@@ -60,29 +73,54 @@ class StepCheckpoints:
             return
         c = self.table.table.c
         rows = connection.execute(
-            sa.select(c.revision, c.direction, c.rows_done).where(c.op_index == CHECKPOINT_INDEX)
+            sa.select(c.revision, c.direction, c.rows_done, c.last_key).where(
+                c.op_index == CHECKPOINT_INDEX
+            )
         )
-        self._saved = {(r.revision, r.direction): int(r.rows_done) for r in rows}
+        self._saved = {(r.revision, r.direction): (int(r.rows_done), r.last_key) for r in rows}
 
-    def start_step(self, revision: str, direction: str) -> bool:
+    def start_step(self, revision: str, direction: str, step: Any = None) -> bool:
         """Begin counting a step's directives; True if it resumes a crashed run (whose
-        checkpoint the caller then removes at the step's end)."""
-        self._step = (revision, direction)
+        checkpoint the caller then removes at the step's end, after :meth:`check_resumed`).
+
+        ``step`` gives the script's checksum (``history.step_checksum``), read only when a
+        checkpoint is written or resumed.
+        """
+        self._step, self._source = (revision, direction), step
         self._count = self._depth = 0
         self.current = None
-        self._skip_below = self._saved.pop(self._step, 0)
-        if self._skip_below:
-            log.info(
-                "resuming %s %s: its first %d directive(s) were committed before the run "
-                "that stopped; they are skipped",
-                direction,
-                revision,
-                self._skip_below,
-            )
-        return bool(self._skip_below)
+        self._entered = []
+        self._skip_below, recorded = self._saved.pop(self._step, (0, None))
+        self._expected = None
+        if not self._skip_below:
+            return False
+        committed = _parse(recorded)
+        same_script = committed is not None and committed.get("checksum") is not None
+        if same_script:
+            same_script = committed["checksum"] == step_checksum(step)
+        if committed is not None and not same_script:
+            self._expected = [str(t) for t in committed.get("done", [])]
+        log.info(
+            "resuming %s %s: its first %d directive(s) were committed before the run "
+            "that stopped; they are skipped%s",
+            direction,
+            revision,
+            self._skip_below,
+            " (the script was edited since: each is checked against what ran)"
+            if self._expected is not None
+            else "",
+        )
+        return True
+
+    def check_resumed(self) -> None:
+        """At the end of a step resumed with an edited script: it still had at least the
+        directives that were skipped (a shorter script would leave their changes behind)."""
+        if self._expected is not None and self._count < self._skip_below:
+            self._refuse(self._count, "(none)")
 
     def end_step(self) -> None:
-        self._step, self.current = None, None
+        self._step, self._source, self.current = None, None, None
+        self._entered, self._expected = [], None
 
     def enter_directive(self, operation: Any) -> bool | None:
         """Before one op of the step: whether to run it, and whether it is counted.
@@ -96,7 +134,12 @@ class StepCheckpoints:
             return None
         index = self._count
         self._count += 1
+        self._entered.append(operation)
         if index < self._skip_below:
+            if self._expected is not None and (
+                index >= len(self._expected) or _target(operation) != self._expected[index]
+            ):
+                self._refuse(index, _target(operation))
             log.info("skipping %s (#%d): committed before the crash", operation.op_name, index)
             return False
         self.current, self._depth = index, 1
@@ -114,24 +157,64 @@ class StepCheckpoints:
             return False
         done = self.current if self.current is not None else self._count
         revision, direction = self._step
+        committed = json.dumps(
+            {
+                "checksum": step_checksum(self._source),
+                "done": [_target(op) for op in self._entered[:done]],
+            }
+        )
         self.table.ensure(connection)
         c = self.table.table.c
         key = sa.and_(
             c.revision == revision, c.direction == direction, c.op_index == CHECKPOINT_INDEX
         )
-        updated = connection.execute(self.table.table.update().where(key).values(rows_done=done))
+        updated = connection.execute(
+            self.table.table.update().where(key).values(rows_done=done, last_key=committed)
+        )
         if not updated.rowcount:
             connection.execute(
                 self.table.table.insert().values(
                     revision=revision,
                     direction=direction,
                     op_index=CHECKPOINT_INDEX,
-                    last_key=None,
+                    last_key=committed,
                     rows_done=done,
                     done=False,
                 )
             )
         return True
+
+    def _refuse(self, index: int, found: str) -> None:
+        assert self._step is not None
+        revision, direction = self._step
+        expected = self._expected or []
+        ran = expected[index] if index < len(expected) else "(none)"
+        verb = "upgrade" if direction == "up" else "downgrade"
+        raise EditedAfterCheckpoint(
+            f"{revision} was edited after a run that stopped part way through its {verb} "
+            f"had committed its first {self._skip_below} directive(s) "
+            f"({', '.join(expected)}): directive #{index} is now {found}, it ran as {ran}; "
+            f"restore those directive(s) as they ran (later ones may change), or undo them "
+            f"by hand and delete the row of {revision} with op_index = {CHECKPOINT_INDEX} "
+            f"from {self.table.name}"
+        )
+
+
+def _target(operation: Any) -> str:
+    """A directive's target (``MigrateOperation.target``), or its op name for another kind."""
+    target = getattr(operation, "target", None)
+    return target() if callable(target) else str(getattr(operation, "op_name", operation))
+
+
+def _parse(recorded: str | None) -> dict[str, Any] | None:
+    """The ``last_key`` of a checkpoint row; None when absent (an older mig) or unreadable."""
+    if not recorded:
+        return None
+    try:
+        value = json.loads(recorded)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
 
 
 class StepOperations(Operations):
