@@ -327,6 +327,38 @@ def test_ops_after_get_bind_are_not_recorded_but_ops_before_are(tmp_path) -> Non
     ]
 
 
+def test_a_script_asking_context_about_offline_mode_is_linted_as_the_online_run(
+    tmp_path,
+) -> None:
+    """Alembic histories branch on ``context.is_offline_mode()`` in upgrade(): lint takes
+    the branch a deploy takes (online), up to its ``get_bind()``."""
+    path = write_script(
+        tmp_path,
+        """
+        if context.is_offline_mode():
+            op.drop_table("offline_only")
+        else:
+            op.drop_column("users", "email")
+            conn = context.get_bind()
+        op.drop_table("never_seen")
+        """,
+        top="from mig.runtime import context\n",
+    )
+    report = lint_file(path)
+    assert [(f.rule_id, f.target) for f in report.findings] == [
+        ("MIG002", "users.email"),
+        ("MIG013", ""),
+    ]
+
+
+def test_context_without_a_command_is_a_one_line_lint_error(tmp_path) -> None:
+    path = write_script(
+        tmp_path, "context.config.get_main_option('x')", top=("from mig.runtime import context\n")
+    )
+    with pytest.raises(LintError, match=r"context.config is not available while linting"):
+        lint_file(path)
+
+
 # -- the type rules' decisions ----------------------------------------------------------------
 
 

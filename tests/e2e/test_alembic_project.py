@@ -206,3 +206,24 @@ def test_a_real_alembic_installed_is_left_alone_and_said_so(tmp_path: Path) -> N
         "this environment, which mig leaves alone (module 'alembic.context' has no attribute "
         "'config'): uninstall alembic here, or import them from mig.runtime / mig.ops"
     ]
+
+
+def test_lint_called_from_python_serves_alembic_imports(tmp_path: Path) -> None:
+    """``from alembic import op`` in the scripts, no Alembic installed: lint serves mig's op
+    however it is called (the Python API, the pytest plugin's lint check), not only under
+    ``mig lint``; and the alias is gone after."""
+    from mig.cli.lint import lint_script_directory
+    from mig.cli.verify.checks import run_check
+    from mig.scripts import ScriptDirectory
+
+    root = tmp_path / "proj"
+    root.mkdir()
+    project = AlembicProject(root, f"sqlite:///{root / 'app.db'}", "generic")
+    write_revisions(project)
+    report = lint_script_directory(ScriptDirectory(str(root / "alembic")))
+    assert report.migrations == 6
+    assert {f.revision for f in report.findings} <= {f"r{i}" for i in range(1, 7)}
+    run_check("test_no_lint_errors", str(root / "alembic.ini"))  # raises on a finding
+    assert "alembic" not in sys.modules
+    with pytest.raises(ModuleNotFoundError):
+        importlib.import_module("alembic")

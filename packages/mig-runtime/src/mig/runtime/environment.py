@@ -268,6 +268,21 @@ def _is_relative(spec: str) -> bool:
     return re.fullmatch(r"\w*[+-]\d+", spec.rpartition("@")[2]) is not None
 
 
+@contextmanager
+def environment_serving(env: Any) -> Iterator[None]:
+    """``context`` forwards to ``env`` for the block.
+
+    For a tool that runs a script's functions outside a command and answers the script's
+    questions itself: ``mig lint`` records ``upgrade()`` with no database, and a history
+    written for Alembic may ask ``context.is_offline_mode()`` in it.
+    """
+    token = _active.set(env)
+    try:
+        yield
+    finally:
+        _active.reset(token)
+
+
 def current_environment() -> EnvironmentContext:
     env = _active.get()
     if env is None:

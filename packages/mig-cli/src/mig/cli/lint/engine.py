@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
+from mig.cli.alembic_compat import alembic_alias
 from mig.cli.lint.context import LintContext
 from mig.cli.lint.describe import describe
 from mig.cli.lint.model import (
@@ -299,19 +300,30 @@ def lint_scripts(
     report = LintReport(
         rules=active_rules(registry, config, dialect), dialect=dialect, fail_on=_fail_on(config)
     )
-    for item in scripts:
-        if isinstance(item, str | os.PathLike):
-            path, revision = item, None
-        elif isinstance(item, tuple):
-            path, revision = item
-        else:
-            path, revision = item.path, item.revision
-            if path is None:
-                raise MigrationLoadError(f"revision {revision!r} has no file to lint")
-        report.extend(
-            lint_file(path, revision=revision, dialect=dialect, config=config, registry=registry)
-        )
+    with alembic_alias():  # once for the lot, not once a script (see record_migration)
+        for item in scripts:
+            _lint_item(item, report, dialect, config, registry)
     return report
+
+
+def _lint_item(
+    item: Any,
+    report: LintReport,
+    dialect: str | None,
+    config: LintConfig | None,
+    registry: RuleRegistry | None,
+) -> None:
+    if isinstance(item, str | os.PathLike):
+        path, revision = item, None
+    elif isinstance(item, tuple):
+        path, revision = item
+    else:
+        path, revision = item.path, item.revision
+        if path is None:
+            raise MigrationLoadError(f"revision {revision!r} has no file to lint")
+    report.extend(
+        lint_file(path, revision=revision, dialect=dialect, config=config, registry=registry)
+    )
 
 
 def select_revisions(script_directory: ScriptDirectoryLike, rev_range: str | None) -> list[Any]:

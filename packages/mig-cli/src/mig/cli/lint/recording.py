@@ -19,6 +19,7 @@ from pathlib import Path
 from types import FrameType, ModuleType, TracebackType
 from typing import Any
 
+from mig.cli.alembic_compat import alembic_alias
 from mig.cli.lint.model import MigrationLoadError
 from mig.ops import MigrateOperation, NoDatabaseError, OpContainer, RecordingOperations
 from mig.scripts.header import import_file
@@ -57,6 +58,37 @@ class _LintMigrationContext:
     def __init__(self, dialect_name: str | None) -> None:
         self.dialect = _dialect(dialect_name)
         self.opts: dict[str, Any] = {}
+
+
+class _LintEnvironment:
+    """What a script may ask of ``context`` (``from alembic import context``) in ``upgrade()``
+    while being linted. Lint describes the online run: ``is_offline_mode()`` is False, so a
+    script branching on it takes the branch a deploy takes (where ``op.get_bind()`` ends the
+    recording, as everywhere in lint); ``get_bind()`` ends it the same way. Anything else a
+    script reads there (``context.config``, ...) needs a command, and says so."""
+
+    def __init__(self, migration_context: _LintMigrationContext) -> None:
+        self._migration_context = migration_context
+
+    def is_offline_mode(self) -> bool:
+        return False
+
+    def get_context(self) -> _LintMigrationContext:
+        return self._migration_context
+
+    def get_bind(self) -> Any:
+        raise NoDatabaseError("context.get_bind(): lint records without a database")
+
+    def get_x_argument(self, as_dictionary: bool = False) -> Any:
+        return {} if as_dictionary else []
+
+    def get_tag_argument(self) -> None:
+        return None
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        raise AttributeError(f"context.{name} is not available while linting (no command runs)")
 
 
 def _dialect(name: str | None) -> Any:
@@ -169,7 +201,18 @@ def record_migration(
     ``op.get_bind()`` stops the recording: what was recorded up to there is kept and
     ``needs_database`` holds the line. Any other exception raised by ``upgrade()`` raises
     :class:`MigrationLoadError` naming the file, the revision and the line.
+
+    A script of an Alembic history (``from alembic import op``) is served mig's ``op``
+    here as under every command (``alembic_compat``), however lint is called: ``mig
+    lint``, the pytest plugin's lint test, or Python.
     """
+    with alembic_alias():
+        return _record(path, revision, dialect, function)
+
+
+def _record(
+    path: str | os.PathLike[str], revision: str | None, dialect: str | None, function: str
+) -> Recording:
     module = load_migration(path)
     if revision is None:
         found = getattr(module, "revision", None)
@@ -178,10 +221,13 @@ def record_migration(
     label = f"{path}" + (f" (revision {revision})" if revision else "")
     if not callable(fn):
         raise MigrationLoadError(f"{label}: has no {function}() function")
-    recorder = TracingRecorder(module.__file__ or str(path), _LintMigrationContext(dialect))
+    from mig.runtime.environment import environment_serving
+
+    migration_context = _LintMigrationContext(dialect)
+    recorder = TracingRecorder(module.__file__ or str(path), migration_context)
     result = Recording([], revision=revision)
     try:
-        with recorder.activate():
+        with recorder.activate(), environment_serving(_LintEnvironment(migration_context)):
             fn()
     except NoDatabaseError as exc:
         result.needs_database = True
