@@ -227,3 +227,21 @@ def test_lint_called_from_python_serves_alembic_imports(tmp_path: Path) -> None:
     assert "alembic" not in sys.modules
     with pytest.raises(ModuleNotFoundError):
         importlib.import_module("alembic")
+
+
+def test_history_applied_says_which_setting_keeps_the_history_table_off(tmp_path: Path) -> None:
+    root = tmp_path / "proj"
+    root.mkdir()
+    project = AlembicProject(root, f"sqlite:///{root / 'app.db'}", "generic")
+    write_revisions(project)
+    project.alembic_ini("upgrade", "head")
+    off = "mig: error: the history table is turned off ({}), so there is no applied history to read"
+    err = project.alembic_ini("history", "--applied", code=2).err.strip()
+    assert err == off.format(
+        "an Alembic config keeps none unless asked: set history_table = true in "
+        "alembic.ini [alembic]"
+    )
+    ini = root / "alembic.ini"
+    ini.write_text(ini.read_text().replace("[alembic]\n", "[alembic]\nhistory_table = false\n", 1))
+    err = project.alembic_ini("history", "--applied", code=2).err.strip()
+    assert err == off.format("history_table = false in alembic.ini [alembic]")

@@ -24,12 +24,24 @@ def read_history(config: Config, script: Any) -> list[Any]:
         table = getattr(ctx, "history_table", None)
         if table is None:
             raise UsageError(
-                "the history table is turned off (history_table=False in env.py's "
-                "context.configure()), so there is no applied history to read"
+                f"the history table is turned off ({_why_off(config)}), so there is no "
+                "applied history to read"
             )
         return table.entries(ctx.bind)
 
     return read_database(config, script, read)
+
+
+def _why_off(config: Config) -> str:
+    """Which setting turned the history table off: the config's, its default, or env.py's."""
+    defaults = getattr(config, "environment_defaults", None)
+    if not callable(defaults) or defaults().get("history_table") is not False:
+        return "history_table=False in env.py's context.configure()"
+    source = config.option_source(config.config_ini_section, "history_table")
+    if (config.get_main_option("history_table") or "").strip():
+        return f"history_table = false in {source}"
+    # an Alembic project's config: no history table unless it asks for one
+    return f"an Alembic config keeps none unless asked: set history_table = true in {source}"
 
 
 def _when(entry: Any) -> str:
