@@ -66,21 +66,21 @@ SERVER_KINDS: dict[str, ServerKind] = {
         create="CREATE DATABASE {name}",
         drop="pg",
     ),
-    "mysql": ServerKind(
-        "MySQL",
-        admin_databases=("", None),
-        sync_drivers=("pymysql", "mysqldb"),
-        create="CREATE DATABASE {name}",
-        drop="DROP DATABASE IF EXISTS {name}",
-    ),
-    "mariadb": ServerKind(
-        "MariaDB",
-        admin_databases=("", None),
-        sync_drivers=("pymysql", "mysqldb"),
-        create="CREATE DATABASE {name}",
-        drop="DROP DATABASE IF EXISTS {name}",
-    ),
 }
+
+
+def _mysql_family(title: str) -> ServerKind:
+    """MySQL and MariaDB: the same statements and drivers, each under its own name."""
+    return ServerKind(
+        title,
+        admin_databases=("", None),
+        sync_drivers=("pymysql", "mysqldb"),
+        create="CREATE DATABASE {name}",
+        drop="DROP DATABASE IF EXISTS {name}",
+    )
+
+
+SERVER_KINDS.update(mysql=_mysql_family("MySQL"), mariadb=_mysql_family("MariaDB"))
 
 
 def _with_database(url: URL, database: str | None) -> URL:
