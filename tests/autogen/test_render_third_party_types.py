@@ -250,3 +250,33 @@ def _settle(script: Path) -> None:
         '"status", sqlalchemy_utils.ChoiceType([("a", "Active"), ("b", "Blocked")])',
     )
     script.write_text(text)
+
+
+_STORED_BEFORE_AND_AFTER_GEOALCHEMY2 = """
+import sqlalchemy as sa
+from sqlalchemy.dialects import mysql
+from sqlalchemy.schema import CreateTable
+t = sa.Table("x", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True),
+             sa.Column("c", sa.Integer, sa.Computed("id * 2", persisted=True)))
+dialect = mysql.dialect(is_mariadb=True)
+before = "STORED" in str(CreateTable(t).compile(dialect=dialect))
+import geoalchemy2
+after = "STORED" in str(CreateTable(t).compile(dialect=dialect))
+print(before, after)
+"""
+
+
+def test_geoalchemy2_still_drops_stored_from_computed_on_mysql() -> None:
+    """Why mig-autogen does not compare ``persisted`` on MySQL/MariaDB (compare/computed.py,
+    README Limits): importing geoalchemy2 replaces the compilation of every Computed there
+    with one without STORED. When this fails, geoalchemy2 keeps STORED: compare it again."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-c", _STORED_BEFORE_AND_AFTER_GEOALCHEMY2],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert proc.stdout.split() == ["True", "False"]

@@ -74,7 +74,9 @@ def compare_computed(ctx: AutogenContext, diff: ColumnDiff) -> None:
     if (
         model.persisted is not None
         and reflected.get("persisted") is not None
-        and ctx.dialect.name not in ("mysql", "mariadb")  # reflected persisted varies there
+        # not on MySQL/MariaDB: geoalchemy2, if imported, compiles Computed there without
+        # STORED, so a persisted column is created VIRTUAL and would differ on every run
+        and ctx.dialect.name not in ("mysql", "mariadb")
     ):
         changed = changed or bool(model.persisted) != bool(reflected["persisted"])
     if changed:
