@@ -95,11 +95,10 @@ class StepCheckpoints:
         if not self._skip_below:
             return False
         committed = _parse(recorded)
-        same_script = committed is not None and committed.get("checksum") is not None
-        if same_script:
-            same_script = committed["checksum"] == step_checksum(step)
-        if committed is not None and not same_script:
-            self._expected = [str(t) for t in committed.get("done", [])]
+        if committed is not None:
+            checksum = committed.get("checksum")
+            if checksum is None or checksum != step_checksum(step):  # edited, or unknown
+                self._expected = [str(t) for t in committed.get("done", [])]
         log.info(
             "resuming %s %s: its first %d directive(s) were committed before the run "
             "that stopped; they are skipped%s",

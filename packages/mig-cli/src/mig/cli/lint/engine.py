@@ -302,28 +302,20 @@ def lint_scripts(
     )
     with alembic_alias():  # once for the lot, not once a script (see record_migration)
         for item in scripts:
-            _lint_item(item, report, dialect, config, registry)
+            if isinstance(item, str | os.PathLike):
+                path, revision = item, None
+            elif isinstance(item, tuple):
+                path, revision = item
+            else:
+                path, revision = item.path, item.revision
+                if path is None:
+                    raise MigrationLoadError(f"revision {revision!r} has no file to lint")
+            report.extend(
+                lint_file(
+                    path, revision=revision, dialect=dialect, config=config, registry=registry
+                )
+            )
     return report
-
-
-def _lint_item(
-    item: Any,
-    report: LintReport,
-    dialect: str | None,
-    config: LintConfig | None,
-    registry: RuleRegistry | None,
-) -> None:
-    if isinstance(item, str | os.PathLike):
-        path, revision = item, None
-    elif isinstance(item, tuple):
-        path, revision = item
-    else:
-        path, revision = item.path, item.revision
-        if path is None:
-            raise MigrationLoadError(f"revision {revision!r} has no file to lint")
-    report.extend(
-        lint_file(path, revision=revision, dialect=dialect, config=config, registry=registry)
-    )
 
 
 def select_revisions(script_directory: ScriptDirectoryLike, rev_range: str | None) -> list[Any]:

@@ -58,17 +58,6 @@ def _pg_drop(connection: sa.Connection, quoted: str) -> str:
     return f"DROP DATABASE IF EXISTS {quoted}" + (" WITH (FORCE)" if version >= (13,) else "")
 
 
-SERVER_KINDS: dict[str, ServerKind] = {
-    "postgresql": ServerKind(
-        "PostgreSQL",
-        admin_databases=(None, "postgres", "template1"),
-        sync_drivers=("psycopg", "psycopg2"),
-        create="CREATE DATABASE {name}",
-        drop="pg",
-    ),
-}
-
-
 def _mysql_family(title: str) -> ServerKind:
     """MySQL and MariaDB: the same statements and drivers, each under its own name."""
     return ServerKind(
@@ -80,7 +69,17 @@ def _mysql_family(title: str) -> ServerKind:
     )
 
 
-SERVER_KINDS.update(mysql=_mysql_family("MySQL"), mariadb=_mysql_family("MariaDB"))
+SERVER_KINDS: dict[str, ServerKind] = {
+    "postgresql": ServerKind(
+        "PostgreSQL",
+        admin_databases=(None, "postgres", "template1"),
+        sync_drivers=("psycopg", "psycopg2"),
+        create="CREATE DATABASE {name}",
+        drop="pg",
+    ),
+    "mysql": _mysql_family("MySQL"),
+    "mariadb": _mysql_family("MariaDB"),
+}
 
 
 def _with_database(url: URL, database: str | None) -> URL:
